@@ -1,0 +1,192 @@
+"""The core build: species files x layouts x sizes -> PDF files.
+
+:func:`build` is the one function the CLI calls and the API a Python user
+imports. It validates every input before rendering anything, dispatches each
+job to the renderer for its layout's kind, and writes each PDF atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from . import __version__
+from .errors import FitError, OutputError, Problem, UsageError
+from .layouts import Layout, load_layout
+from .render import Renderer
+from .resources import sample_species_dir
+from .sizes import PaperSize, get_size
+from .species import Species, find_species_files, load_species
+
+GENERATOR = f"wildpress {__version__}"
+
+
+@dataclass
+class Job:
+    """One document to make: a species in a layout at a size."""
+
+    species: Species
+    layout: Layout
+    size: PaperSize
+    options: dict
+
+    @property
+    def label(self) -> str:
+        """How errors name this job: 'amur-leopard / factsheet / A4'."""
+        return f"{self.species.id} / {self.layout.name} / {self.size.label}"
+
+    def filename(self) -> str:
+        """Predictable output name: ``{species}-{layout}-{size}.pdf``."""
+        return f"{self.species.id}-{self.layout.name}-{self.size.name}.pdf"
+
+
+@dataclass
+class Output:
+    """A PDF that was written."""
+
+    path: Path
+    job: Job
+    pages: int
+    seconds: float
+
+
+@dataclass
+class BuildResult:
+    """What a build produced and the warnings it met on the way."""
+
+    outputs: list[Output] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Settings:
+    """Build-wide settings that are not layout options."""
+
+    lang: str = "en"
+    organisation: str = "wildpress"
+    force: bool = False
+    extra: dict = field(default_factory=dict)  # print-production settings for later kinds/features
+
+
+def render_document(renderer: Renderer, job: Job, settings: Settings) -> tuple[bytes, int]:
+    """Render a 'document' layout (fact sheet, poster); enforce its page limit."""
+    html = renderer.html(job.layout, template_context(job, settings), settings.lang)
+    document = renderer.render(html, job.layout, job.size, roots=[job.species.file.parent])
+    limit = job.layout.manifest.get("max_pages")
+    if limit and len(document.pages) > limit:
+        raise FitError(f"{job.label}: the content needs {len(document.pages)} pages; "
+                       f"the layout allows {limit}. Shorten the longest texts or choose a larger size.")
+    return renderer.write_pdf(document), len(document.pages)
+
+
+# Layout kinds and the function that renders each; later kinds (cards) register here.
+KIND_RENDERERS: dict[str, Callable[[Renderer, Job, Settings], tuple[bytes, int]]] = {
+    "document": render_document,
+}
+
+
+def template_context(job: Job, settings: Settings) -> dict[str, Any]:
+    """Everything a template may use."""
+    sp = job.species
+    photo = None
+    if sp.data["photo"]:
+        photo = {**sp.data["photo"], "src": sp.photo_path.as_uri()}
+    return {
+        "species": sp.data,
+        "photo": photo,
+        "page": {"name": job.size.name, "label": job.size.label, "width_mm": job.size.width_mm,
+                 "height_mm": job.size.height_mm, "orientation": job.size.orientation},
+        "options": job.options,
+        "lang": settings.lang,
+        "meta": {"generator": GENERATOR, "organisation": settings.organisation,
+                 "created": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+                 "layout": job.layout.name},
+    }
+
+
+def is_ours(path: Path) -> bool:
+    """True if ``path`` is a PDF that wildpress wrote (safe to replace)."""
+    try:
+        from pypdf import PdfReader
+
+        creator = (PdfReader(path).metadata or {}).get("/Creator", "")
+        return str(creator).startswith("wildpress")
+    except Exception:  # unreadable or not a PDF: certainly not ours to overwrite
+        return False
+
+
+def write_atomically(path: Path, data: bytes, force: bool = False) -> None:
+    """Write ``data`` to ``path`` via a temporary file; never clobber a user's file."""
+    if path.exists() and not force and not is_ours(path):
+        raise OutputError(f"{path} exists and was not made by wildpress; not overwriting it (use --force)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def plan(species: list[Species], layouts: list[Layout], sizes: list[str] | None,
+         orientation: str | None, options: dict | None) -> list[Job]:
+    """Every (species, layout, size) job, with sizes and options checked up front."""
+    jobs = []
+    for layout in layouts:
+        resolved = layout.resolve_options(options) if options is not None else layout.resolve_options({})
+        wanted = sizes or layout.default_sizes()
+        layout_sizes = [get_size(s, orientation) for s in wanted]
+        for size in layout_sizes:
+            layout.check_size(size)
+        jobs += [Job(sp, layout, size, resolved) for sp in species for size in layout_sizes]
+    return jobs
+
+
+def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | None = None,
+          sizes: Iterable[str] | None = None, out_dir: str | Path = "out", *,
+          options: dict | None = None, strict: bool = False, project_dir: str | Path | None = None,
+          orientation: str | None = None, settings: Settings | None = None,
+          on_output: Callable[[Output], None] | None = None) -> BuildResult:
+    """Validate all inputs, then render every species in every layout and size.
+
+    ``species`` are files or folders (default: the project's ``data/species``,
+    else the bundled samples); ``layouts`` default to ``factsheet``; ``sizes``
+    default to each layout's own defaults. Raises a WildpressError subclass on
+    the first failure, after validation has reported every data problem.
+    """
+    settings = settings or Settings()
+    project = Path(project_dir or Path.cwd()).resolve()
+    if not species:
+        local = project / "data" / "species"
+        species = [local if local.is_dir() else sample_species_dir()]
+    files = find_species_files(species)
+    if not files:
+        raise UsageError("no species files found in " + ", ".join(map(str, species)))
+    for file in files:
+        if not Path(file).is_file():
+            raise UsageError(f"species file not found: {file}")
+    roots = sorted({Path(f).resolve().parent for f in files} | {project})
+    loaded, warnings = load_species(files, strict=strict, allowed_roots=roots)
+    layout_objs = [load_layout(name, project) for name in (list(layouts or []) or ["factsheet"])]
+    jobs = plan(loaded, layout_objs, list(sizes or []), orientation, options)
+
+    renderer = Renderer()
+    result = BuildResult(warnings=warnings)
+    out = Path(out_dir)
+    for job in jobs:
+        started = time.perf_counter()
+        data, pages = KIND_RENDERERS[job.layout.kind](renderer, job, settings)
+        path = out / job.filename()
+        write_atomically(path, data, settings.force)
+        output = Output(path, job, pages, time.perf_counter() - started)
+        result.outputs.append(output)
+        if on_output:
+            on_output(output)
+    return result

@@ -1,0 +1,143 @@
+"""Command-line interface: thin click commands over the core API.
+
+Exit codes: 0 ok, 1 data/validation/render failure, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import wraps
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import DataError, WildpressError
+
+
+def _reports_errors(func):
+    """Print WildpressErrors as clean messages with their exit code."""
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except DataError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            errors = sum(p.severity == "error" for p in exc.problems)
+            click.echo(f"{errors} error(s), {len(exc.problems) - errors} warning(s); nothing was rendered.", err=True)
+            sys.exit(exc.exit_code)
+        except WildpressError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper
+
+
+def _parse_options(pairs: tuple[str, ...]) -> dict:
+    options = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--option")
+        name, value = pair.split("=", 1)
+        options[name.strip()] = value.strip()
+    return options
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="wildpress")
+def main() -> None:
+    """Merge species data (YAML) with print layouts into print-ready PDFs."""
+
+
+@main.command()
+@click.argument("species", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-l", "--layout", "layouts", multiple=True, help="Layout name (repeatable). Default: factsheet.")
+@click.option("-s", "--size", "sizes", multiple=True,
+              help="Paper size name or WxH with unit, e.g. A4, letter, 18x24in (repeatable).")
+@click.option("--orientation", type=click.Choice(["portrait", "landscape"]), default=None)
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"),
+              show_default=True, help="Output folder.")
+@click.option("-O", "--option", "option_pairs", multiple=True, metavar="NAME=VALUE",
+              help="Layout option (repeatable); `wildpress layouts` lists them.")
+@click.option("--lang", default="en", show_default=True, help="Language of the output.")
+@click.option("--organisation", default="wildpress", show_default=True, help="Author shown in PDF metadata.")
+@click.option("--strict", is_flag=True, help="Treat data warnings (unknown fields) as errors.")
+@click.option("--force", is_flag=True, help="Overwrite existing files not made by wildpress.")
+@_reports_errors
+def build(species, layouts, sizes, orientation, out_dir, option_pairs, lang, organisation, strict, force):
+    """Render SPECIES files or folders (default: the bundled samples) to PDFs."""
+    from .build import Settings, build as run_build
+
+    result = run_build(
+        species, layouts, sizes, out_dir, options=_parse_options(option_pairs), strict=strict,
+        orientation=orientation, settings=Settings(lang=lang, organisation=organisation, force=force),
+        on_output=lambda o: click.echo(f"wrote {o.path}  ({o.pages} page{'s' if o.pages != 1 else ''}, "
+                                       f"{o.seconds:.2f} s)"),
+    )
+    for warning in result.warnings:
+        click.echo(str(warning), err=True)
+    click.echo(f"{len(result.outputs)} PDF(s) in {out_dir}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Treat warnings (unknown fields) as errors.")
+@_reports_errors
+def validate(paths, strict):
+    """Check species files or folders; print every problem; exit 1 if any."""
+    from .resources import sample_species_dir
+    from .species import find_species_files, load_species
+
+    files = find_species_files(paths or [sample_species_dir()])
+    if not files:
+        raise click.UsageError("no species files found")
+    species, warnings = load_species(files, strict=strict)
+    for warning in warnings:
+        click.echo(str(warning), err=True)
+    click.echo(f"{len(species)} species file(s) valid" + (f", {len(warnings)} warning(s)" if warnings else ""))
+
+
+@main.command()
+@click.option("--markdown", is_flag=True, help="Print the field reference as Markdown instead.")
+def schema(markdown):
+    """Print the JSON Schema of a species file (for editor autocompletion)."""
+    from .schema import SPECIES_SCHEMA
+    from .schemadoc import schema_markdown
+
+    click.echo(schema_markdown() if markdown else json.dumps(SPECIES_SCHEMA, indent=2, ensure_ascii=False))
+
+
+@main.command()
+def sizes():
+    """List the registered paper sizes."""
+    from .sizes import list_sizes
+
+    for size in list_sizes():
+        click.echo(f"{size.name:<11} {size.label:<22} {size.describe()}")
+    click.echo("Custom sizes: WxH with a unit, e.g. 594x841mm, 50x70cm, 18x24in.")
+
+
+@main.command()
+@_reports_errors
+def layouts():
+    """List available layouts, their sizes and options."""
+    from .errors import UsageError
+    from .layouts import available, load_layout
+
+    for name in available(Path.cwd()):
+        try:
+            layout = load_layout(name, Path.cwd())
+        except UsageError:  # abstract base layouts cannot be built, so are not listed
+            continue
+        click.echo(f"{name}: {layout.manifest['description']}")
+        supported = layout.manifest.get("sizes", "any")
+        click.echo(f"  sizes: {supported if supported == 'any' else ', '.join(supported)}")
+        for opt in layout.options.values():
+            click.echo(f"  -O {opt.name}=…  {opt.help} (default: {opt.default})")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

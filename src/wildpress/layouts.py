@@ -1,0 +1,234 @@
+"""Layouts: self-describing folders found on a search path.
+
+A layout folder holds ``layout.yaml`` (name, description, kind, sizes,
+options, optional ``extends``), Jinja2 templates and CSS. A project's own
+``layouts/`` folder is searched before the built-in one, so a user can
+override or extend any bundled layout by name.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from .errors import LayoutError, UsageError
+from .resources import layouts_dir
+from .sizes import PaperSize, get_size
+from .yamlsafe import YAMLProblem, format_path, load_file
+
+KINDS = ("abstract", "document", "cards")
+
+_OPTION_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "type": {"enum": ["bool", "text", "choice", "colour", "number"]},
+        "default": {},
+        "choices": {"type": "array", "items": {"type": "string"}},
+        "min": {"type": "number"}, "max": {"type": "number"},
+        "help": {"type": "string"},
+    },
+    "required": ["type", "default", "help"],
+    "additionalProperties": False,
+}
+
+_MANIFEST = Draft202012Validator({
+    "type": "object",
+    "properties": {
+        "name": {"type": "string", "pattern": r"^[a-z][a-z0-9-]*$"},
+        "description": {"type": "string"},
+        "kind": {"enum": list(KINDS)},
+        "extends": {"type": "string"},
+        "template": {"type": "string"},
+        "styles": {"type": "array", "items": {"type": "string"}},
+        "sizes": {"anyOf": [{"const": "any"}, {"type": "array", "items": {"type": "string"}}]},
+        "default_sizes": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "max_pages": {"type": "integer", "minimum": 1},
+        "options": {"type": "object", "additionalProperties": _OPTION_SCHEMA},
+    },
+    "required": ["name", "description", "kind"],
+    "additionalProperties": False,
+})
+
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+@dataclass(frozen=True)
+class Option:
+    """A layout option that validates the values users give it."""
+
+    name: str
+    type: str
+    default: Any
+    help: str
+    choices: tuple = ()
+    min: float | None = None
+    max: float | None = None
+
+    def parse(self, raw: Any) -> Any:
+        """Turn a command-line string (or a Python value) into a checked value."""
+        where = f"option {self.name!r}"
+        if self.type == "bool":
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in ("1", "true", "yes", "on"):
+                return True
+            if text in ("0", "false", "no", "off"):
+                return False
+            raise UsageError(f"{where}: expected true or false, got {raw!r}")
+        if self.type == "choice":
+            if raw not in self.choices:
+                raise UsageError(f"{where}: expected one of {', '.join(self.choices)}, got {raw!r}")
+            return raw
+        if self.type == "colour":
+            if not isinstance(raw, str) or not _COLOUR.match(raw):
+                raise UsageError(f"{where}: expected a colour like #1f5c3a, got {raw!r}")
+            return raw
+        if self.type == "number":
+            try:
+                value = float(raw)
+            except (TypeError, ValueError):
+                raise UsageError(f"{where}: expected a number, got {raw!r}") from None
+            if (self.min is not None and value < self.min) or (self.max is not None and value > self.max):
+                raise UsageError(f"{where}: {value:g} is outside {self.min:g}..{self.max:g}")
+            return value
+        return str(raw)
+
+
+@dataclass
+class Layout:
+    """A resolved layout: its folder chain (own first) and merged manifest."""
+
+    name: str
+    folders: list[Path]
+    manifest: dict
+    options: dict[str, Option] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        """What the layout produces: 'document' or 'cards' ('abstract' cannot build)."""
+        return self.manifest["kind"]
+
+    @property
+    def template(self) -> str:
+        """Entry template name, looked up along the folder chain."""
+        return self.manifest["template"]
+
+    def style_files(self) -> list[Path]:
+        """CSS files, base layout's first so children override them."""
+        files = []
+        for folder, manifest in reversed(self._chain):
+            files += [folder / name for name in manifest.get("styles", [])]
+        return files
+
+    def default_sizes(self) -> list[str]:
+        """Sizes built when the user names none."""
+        return self.manifest.get("default_sizes", ["a4"])
+
+    def check_size(self, size: PaperSize) -> None:
+        """Raise UsageError if this layout is not designed for ``size``."""
+        supported = self.manifest.get("sizes", "any")
+        if supported == "any":
+            return
+        names = [get_size(s).name for s in supported]
+        base = size.name.removesuffix("-portrait").removesuffix("-landscape")
+        if base not in names:
+            raise UsageError(f"layout '{self.name}' is designed for {', '.join(supported)}, not {size.label}")
+
+    def resolve_options(self, given: dict[str, Any] | None) -> dict[str, Any]:
+        """Defaults overlaid with ``given``; unknown names are a usage error."""
+        values = {name: opt.default for name, opt in self.options.items()}
+        for name, raw in (given or {}).items():
+            if name not in self.options:
+                close = difflib.get_close_matches(name, list(self.options), n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                known = ", ".join(self.options) or "none"
+                raise UsageError(f"layout '{self.name}' has no option {name!r}{hint}; its options: {known}")
+            values[name] = self.options[name].parse(raw)
+        return values
+
+    _chain: list = field(default_factory=list, repr=False)
+
+
+def search_path(project_dir: Path | None = None) -> list[Path]:
+    """Folders searched for layouts: the project's ``layouts/`` first, then built-ins."""
+    paths = []
+    if project_dir is not None and (Path(project_dir) / "layouts").is_dir():
+        paths.append((Path(project_dir) / "layouts").resolve())
+    builtin = layouts_dir().resolve()
+    if builtin not in paths:
+        paths.append(builtin)
+    return paths
+
+
+def _read_manifest(folder: Path) -> dict:
+    file = folder / "layout.yaml"
+    try:
+        doc = load_file(file)
+    except YAMLProblem as exc:
+        raise LayoutError(str(exc.problem)) from None
+    errors = sorted(_MANIFEST.iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        lines = []
+        for err in errors:
+            line, col = doc.where(tuple(err.absolute_path))
+            lines.append(f"{file}:{line}:{col}: {format_path(tuple(err.absolute_path))}: {err.message}")
+        raise LayoutError("\n".join(lines))
+    if doc.data["name"] != folder.name:
+        raise LayoutError(f"{file}: name '{doc.data['name']}' does not match its folder '{folder.name}'")
+    return doc.data
+
+
+def available(project_dir: Path | None = None) -> dict[str, Path]:
+    """Layout name -> folder, earlier search-path entries winning."""
+    found: dict[str, Path] = {}
+    for root in search_path(project_dir):
+        for folder in sorted(root.iterdir()):
+            if (folder / "layout.yaml").is_file():
+                found.setdefault(folder.name, folder)
+    return found
+
+
+def load_layout(name: str, project_dir: Path | None = None) -> Layout:
+    """Resolve a layout by name, following ``extends`` (cycles are an error)."""
+    folders = available(project_dir)
+    if name not in folders:
+        close = difflib.get_close_matches(name, list(folders), n=2)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise UsageError(f"unknown layout {name!r}{hint}; available: {', '.join(sorted(folders))}")
+    chain, seen, current = [], set(), name
+    while current:
+        if current in seen:
+            raise LayoutError(f"layout '{name}': 'extends' loops through '{current}'")
+        seen.add(current)
+        if current not in folders:
+            raise LayoutError(f"layout '{chain[-1][1]['name']}' extends unknown layout '{current}'")
+        manifest = _read_manifest(folders[current])
+        chain.append((folders[current], manifest))
+        current = manifest.get("extends")
+    merged: dict = {}
+    options: dict = {}
+    for _folder, manifest in reversed(chain):
+        merged.update({k: v for k, v in manifest.items() if k != "options"})
+        options.update(manifest.get("options", {}))
+    merged["kind"] = chain[0][1]["kind"]  # kind is never inherited: a child of 'abstract' must say what it is
+    if merged["kind"] == "abstract":
+        raise UsageError(f"layout '{name}' is a base for other layouts and cannot be built")
+    if "template" not in merged:
+        raise LayoutError(f"layout '{name}' names no template in its layout.yaml")
+    opts = {}
+    for opt_name, spec in options.items():
+        opt = Option(opt_name, spec["type"], spec["default"], spec["help"], tuple(spec.get("choices", ())),
+                     spec.get("min"), spec.get("max"))
+        try:
+            opts[opt_name] = Option(**{**opt.__dict__, "default": opt.parse(spec["default"])})
+        except UsageError as exc:
+            raise LayoutError(f"{chain[0][0] / 'layout.yaml'}: default of {exc}") from None
+    layout = Layout(name, [f for f, _ in chain], merged, opts)
+    layout._chain = chain
+    return layout

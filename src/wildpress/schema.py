@@ -1,0 +1,247 @@
+"""The species file format, version 1, as a JSON Schema.
+
+This dictionary is the single source of truth: validation runs against it,
+`wildpress schema` prints it for editors, and `docs/species-schema.md` is
+generated from its titles and descriptions (a test keeps the page current).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+IUCN_CATEGORIES = {
+    "EX": "Extinct",
+    "EW": "Extinct in the Wild",
+    "CR": "Critically Endangered",
+    "EN": "Endangered",
+    "VU": "Vulnerable",
+    "NT": "Near Threatened",
+    "LC": "Least Concern",
+    "DD": "Data Deficient",
+    "NE": "Not Evaluated",
+}
+
+# Units are a closed set so later issues can convert metric <-> imperial.
+UNITS = {
+    "mm": "mm", "cm": "cm", "m": "m", "km": "km", "in": "in", "ft": "ft", "mi": "mi",
+    "g": "g", "kg": "kg", "t": "t", "lb": "lb", "oz": "oz",
+    "m2": "m²", "ha": "ha", "km2": "km²", "mi2": "mi²", "acre": "acres",
+    "km/h": "km/h", "mph": "mph", "m/s": "m/s",
+    "days": "days", "weeks": "weeks", "months": "months", "years": "years",
+}
+
+LANG_KEY = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+
+_TEXT = {
+    "title": "text",
+    "description": "Plain text, or the same text per language: `{en: ..., ru: ...}`.",
+    "anyOf": [
+        {"type": "string", "minLength": 1},
+        {
+            "type": "object",
+            "minProperties": 1,
+            "patternProperties": {LANG_KEY: {"type": "string", "minLength": 1}},
+            "additionalProperties": False,
+        },
+    ],
+}
+
+_QUANTITY_PROPS = {
+    "value": {"type": "number", "description": "A single figure."},
+    "min": {"type": "number", "description": "Lower end of a range."},
+    "max": {"type": "number", "description": "Upper end of a range."},
+    "approximate": {"type": "boolean", "description": "Printed with 'about' / '~'."},
+    "qualifier": {
+        "enum": ["fewer-than", "more-than", "up-to", "at-least", "about"],
+        "description": "How the figure is bounded, e.g. `fewer-than` for 'less than 60'.",
+    },
+}
+
+_QUANTITY = {
+    "title": "quantity",
+    "description": "A count: `value`, or `min`/`max`, optionally `approximate` or a `qualifier`.",
+    "type": "object",
+    "properties": _QUANTITY_PROPS,
+    "additionalProperties": False,
+    "anyOf": [{"required": ["value"]}, {"required": ["min"]}, {"required": ["max"]}],
+}
+
+_MEASUREMENT = {
+    "title": "measurement",
+    "description": "A quantity with a unit, e.g. `{min: 25, max: 48, unit: kg}`.",
+    "type": "object",
+    "properties": {
+        **_QUANTITY_PROPS,
+        "unit": {"enum": sorted(UNITS), "description": "Unit of the figures."},
+        "label": {"$ref": "#/$defs/text", "description": "Label to print instead of the key's default."},
+        "note": {"$ref": "#/$defs/text", "description": "Qualifying detail, e.g. 'in summer'."},
+    },
+    "required": ["unit"],
+    "additionalProperties": False,
+    "anyOf": [{"required": ["value"]}, {"required": ["min"]}, {"required": ["max"]}],
+}
+
+_URL = {"type": "string", "pattern": r"^https?://\S+$", "title": "web address"}
+_TEXT_LIST = {"type": "array", "items": {"$ref": "#/$defs/text"}}
+_YEAR = {"type": "integer", "minimum": 1750, "maximum": 2200, "title": "year"}
+
+
+def _obj(properties: dict, required: list[str] | None = None, **extra: Any) -> dict:
+    schema = {"type": "object", "properties": properties, "additionalProperties": False}
+    if required:
+        schema["required"] = required
+    schema.update(extra)
+    return schema
+
+
+SPECIES_SCHEMA: dict = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://wildpress.invalid/schema/species-1.json",
+    "title": "wildpress species file",
+    "description": "One species per YAML file under `data/species/`.",
+    "$defs": {"text": _TEXT, "quantity": _QUANTITY, "measurement": _MEASUREMENT},
+    **_obj(
+        {
+            "schema": {"const": SCHEMA_VERSION, "description": "Format version; must be `1`."},
+            "id": {
+                "type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$",
+                "description": "Slug used in output names; defaults to the file name.",
+            },
+            "taxon": _obj(
+                {
+                    "group": {
+                        "enum": ["mammal", "bird", "reptile", "amphibian", "fish", "insect",
+                                 "invertebrate", "plant", "fungus"],
+                        "description": "Broad group; layouts use it for fallbacks and icons.",
+                    },
+                    "class": {"type": "string"}, "order": {"type": "string"}, "family": {"type": "string"},
+                },
+                description="Classification.",
+            ),
+            "name": _obj(
+                {
+                    "common": {"$ref": "#/$defs/text", "description": "Common name, e.g. 'Amur leopard'."},
+                    "scientific": {
+                        "type": "string", "pattern": r"^[A-Z][a-z]+( ×)?( [a-z][a-z-]+){1,3}$",
+                        "title": "scientific name (Genus species [subspecies], genus capitalised)",
+                        "description": "Binomial or trinomial, printed in italics.",
+                    },
+                    "other": {**_TEXT_LIST, "description": "Other common names."},
+                },
+                ["common", "scientific"],
+                description="Names of the species.",
+            ),
+            "status": _obj(
+                {
+                    "category": {"enum": list(IUCN_CATEGORIES), "title": "an IUCN category",
+                                 "description": "IUCN Red List category code."},
+                    "year": {**_YEAR, "description": "Year of the assessment."},
+                    "source": {"type": "string", "description": "Who assessed it, e.g. 'IUCN Red List'."},
+                    "criteria": {"type": "string", "description": "Red List criteria, e.g. 'C2a(i)'."},
+                    "scope": {"$ref": "#/$defs/text", "description": "Taxon or region assessed, if not the whole species."},
+                },
+                ["category"],
+                description="Conservation status.",
+            ),
+            "population": _obj(
+                {
+                    "text": {"$ref": "#/$defs/text", "description": "The estimate as the source words it."},
+                    "estimate": {"$ref": "#/$defs/quantity", "description": "The estimate as figures."},
+                    "unit": {"$ref": "#/$defs/text", "description": "What is counted (default 'individuals')."},
+                    "trend": {"enum": ["increasing", "decreasing", "stable", "unknown"]},
+                    "year": {**_YEAR, "description": "Year the estimate refers to."},
+                    "subpopulations": {
+                        "type": "array",
+                        "items": _obj(
+                            {
+                                "region": {"$ref": "#/$defs/text"},
+                                "countries": {"type": "array", "items": {"type": "string", "pattern": "^[A-Z]{2}$"}},
+                                "estimate": {"$ref": "#/$defs/quantity"},
+                                "note": {"$ref": "#/$defs/text"},
+                            },
+                            ["region"],
+                        ),
+                        "description": "Separate populations, e.g. '50–57 in Russia'.",
+                    },
+                },
+                description="Wild population.",
+            ),
+            "measurements": {
+                "type": "object",
+                "description": "Body measurements keyed by what they measure: length, height, weight, "
+                               "tail, wingspan, lifespan, or any other lower-case key.",
+                "patternProperties": {r"^[a-z][a-z0-9_]*$": {"$ref": "#/$defs/measurement"}},
+                "additionalProperties": False,
+            },
+            "range": _obj(
+                {
+                    "countries": {
+                        "type": "array", "items": {"type": "string", "pattern": "^[A-Z]{2}$"},
+                        "description": "ISO 3166-1 alpha-2 codes of the countries it lives in.",
+                    },
+                    "region": {"$ref": "#/$defs/text", "description": "Where within them."},
+                    "area": {"$ref": "#/$defs/measurement", "description": "Size of the whole range."},
+                    "territory": {"$ref": "#/$defs/measurement", "description": "Size of one animal's territory."},
+                    "notes": {"$ref": "#/$defs/text"},
+                },
+                description="Geographic range.",
+            ),
+            "description": {"$ref": "#/$defs/text", "description": "Appearance and characteristics."},
+            "habitat": {"$ref": "#/$defs/text", "description": "Where it lives."},
+            "ecology": {"$ref": "#/$defs/text", "description": "Its role in the ecosystem; why it matters."},
+            "diet": {**_TEXT_LIST, "description": "What it eats, one item each."},
+            "quick_facts": {**_TEXT_LIST, "description": "Short facts, one sentence each."},
+            "threats": {
+                "type": "array",
+                "items": _obj({"name": {"$ref": "#/$defs/text"}, "detail": {"$ref": "#/$defs/text"}}, ["name"]),
+                "description": "Threats: a short name and an optional one-line detail.",
+            },
+            "conservation": _obj(
+                {
+                    "text": {"$ref": "#/$defs/text", "description": "What is being done."},
+                    "actions": {**_TEXT_LIST, "description": "Concrete actions."},
+                    "organisations": {
+                        "type": "array",
+                        "items": _obj({"name": {"type": "string"}, "short": {"type": "string"}, "url": _URL}, ["name"]),
+                    },
+                },
+                description="Conservation work.",
+            ),
+            "photo": _obj(
+                {
+                    "file": {"type": "string", "description": "Image path relative to the species file."},
+                    "credit": {"type": "string", "description": "Photographer or owner."},
+                    "licence": {"type": "string", "description": "Short licence name, e.g. 'CC BY 4.0'."},
+                    "alt": {"$ref": "#/$defs/text", "description": "Description for screen readers."},
+                    "focal_point": _obj(
+                        {"x": {"type": "number", "minimum": 0, "maximum": 1},
+                         "y": {"type": "number", "minimum": 0, "maximum": 1}},
+                        ["x", "y"],
+                        description="Point to keep in view when cropping, as fractions of width/height.",
+                    ),
+                },
+                ["file", "credit", "licence", "alt"],
+                description="Photograph; without one, layouts draw a designed fallback.",
+            ),
+            "links": _obj(
+                {"more_info": {**_URL, "description": "Where to read more."},
+                 "donate": {**_URL, "description": "Where to give."}},
+                description="Web links (printed and, later, as QR codes).",
+            ),
+            "sources": {
+                "type": "array", "minItems": 1,
+                "items": _obj(
+                    {"title": {"type": "string"}, "publisher": {"type": "string"}, "url": _URL,
+                     "year": _YEAR, "accessed": {"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"}},
+                    ["title"],
+                ),
+                "description": "Citations for the facts in this file.",
+            },
+            "accent": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$",
+                       "description": "Accent colour for this species' prints."},
+        },
+        ["schema", "name", "status", "sources"],
+    ),
+}

@@ -1,0 +1,246 @@
+"""Loading and validating species files.
+
+Validation checks the whole file against :data:`wildpress.schema.SPECIES_SCHEMA`
+plus the rules a schema cannot express (real country codes, min <= max, photo
+files that exist inside the project), and reports every problem at once with
+file, line and column.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import pycountry
+from jsonschema import Draft202012Validator
+
+from .errors import DataError, Problem
+from .schema import IUCN_CATEGORIES, SPECIES_SCHEMA
+from .yamlsafe import Located, YAMLProblem, format_path, load_file
+
+_VALIDATOR = Draft202012Validator(SPECIES_SCHEMA)
+
+# Optional top-level sections get a neutral default so templates can test
+# `{% if species.photo %}` under StrictUndefined instead of guarding every access.
+_LIST_DEFAULTS = ("diet", "quick_facts", "threats", "sources")
+_NONE_DEFAULTS = ("taxon", "population", "measurements", "range", "description", "habitat",
+                  "ecology", "conservation", "photo", "links", "accent")
+
+
+@dataclass
+class Species:
+    """A validated species: its data (with defaults filled) and where it came from."""
+
+    id: str
+    file: Path
+    data: dict
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def photo_path(self) -> Path | None:
+        """Absolute path of the photo, or None when the species has none."""
+        photo = self.data.get("photo")
+        return (self.file.parent / photo["file"]).resolve() if photo else None
+
+
+def _yaml_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "null" if value is None else type(value).__name__
+
+
+_TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number",
+               "boolean": "true or false", "array": "a list", "object": "a mapping"}
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value) if len(value) < 60 else repr(value[:57] + "...")
+    return _yaml_type(value)
+
+
+def _set_in(data: Any, path: tuple, value: Any) -> None:
+    for part in path[:-1]:
+        data = data[part]
+    data[path[-1]] = value
+
+
+def _coerce_plain_scalars(doc: Located) -> None:
+    """Where a string is expected but YAML read a number or boolean, keep the author's text.
+
+    `version: 1.10` must stay "1.10", not become 1.1; quoting is not something
+    volunteers should have to know about.
+    """
+    for _ in range(50):  # each pass fixes every currently visible case
+        fixed = False
+        for error in _VALIDATOR.iter_errors(doc.data):
+            for err in [error, *error.context]:
+                path = tuple(err.absolute_path)
+                expects_string = err.validator == "type" and "string" in (
+                    err.validator_value if isinstance(err.validator_value, list) else [err.validator_value])
+                if expects_string and path in doc.raw:
+                    _set_in(doc.data, path, doc.raw.pop(path))
+                    fixed = True
+        if not fixed:
+            return
+
+
+def _known_keys(schema: dict) -> list[str]:
+    return sorted(schema.get("properties", {}))
+
+
+def _schema_problems(doc: Located) -> list[Problem]:
+    problems = []
+    for error in sorted(_VALIDATOR.iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))):
+        path = tuple(error.absolute_path)
+        kind, schema, value = error.validator, error.schema, error.instance
+        line, col = doc.where(path)
+        fpath = format_path(path)
+        if kind == "additionalProperties":
+            known = _known_keys(schema)
+            for key in sorted(set(value) - set(known)):
+                if any(__import__("re").match(p, key) for p in schema.get("patternProperties", {})):
+                    continue
+                kl, kc = doc.where(path + (key,), key=True)
+                hint = difflib.get_close_matches(key, known, n=1)
+                msg = f"unknown field (did you mean '{hint[0]}'?)" if hint else \
+                    f"unknown field (expected one of {', '.join(known)})" if known else "unknown field"
+                problems.append(Problem(doc.file, kl, kc, format_path(path + (key,)), msg, "warning"))
+            continue
+        if kind == "required":
+            missing = [k for k in error.validator_value if k not in value]
+            for key in missing:
+                problems.append(Problem(doc.file, line, col, format_path(path + (key,)), "required field is missing"))
+            continue
+        if kind == "enum":
+            title = schema.get("title")
+            options = ", ".join(map(str, error.validator_value))
+            what = f"is not {title}" if title else "is not allowed"
+            msg = f"{_describe(value)} {what} (expected one of {options})"
+        elif kind == "type":
+            expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+            msg = f"expected {' or '.join(_TYPE_WORDS.get(t, t) for t in expected)}, got {_describe(value)}"
+        elif kind == "anyOf" and schema.get("title") == "text":
+            msg = f"expected text or a per-language mapping like {{en: ...}}, got {_describe(value)}"
+        elif kind == "anyOf" and schema.get("title") in ("quantity", "measurement"):
+            msg = "needs a 'value', or a 'min' and/or 'max'"
+        elif kind == "pattern":
+            title = schema.get("title", f"text matching {error.validator_value}")
+            msg = f"{_describe(value)} is not a valid {title}"
+        elif kind == "const":
+            msg = f"expected {error.validator_value!r}, got {_describe(value)}"
+        else:
+            msg = error.message
+        problems.append(Problem(doc.file, line, col, fpath, msg))
+    return problems
+
+
+def _iter_quantities(data: Any, path: tuple = ()) -> Iterable[tuple[tuple, dict]]:
+    if isinstance(data, dict):
+        if "min" in data and "max" in data:
+            yield path, data
+        for key, value in data.items():
+            yield from _iter_quantities(value, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _iter_quantities(value, path + (i,))
+
+
+def _semantic_problems(doc: Located, allowed_roots: list[Path]) -> list[Problem]:
+    """Rules JSON Schema cannot say; only run on a schema-valid document."""
+    data, problems = doc.data, []
+
+    def add(path: tuple, message: str) -> None:
+        line, col = doc.where(path)
+        problems.append(Problem(doc.file, line, col, format_path(path), message))
+
+    country_lists = [(("range", "countries"), (data.get("range") or {}).get("countries", []))]
+    for i, sub in enumerate((data.get("population") or {}).get("subpopulations", [])):
+        country_lists.append((("population", "subpopulations", i, "countries"), sub.get("countries", [])))
+    for path, codes in country_lists:
+        for i, code in enumerate(codes):
+            if pycountry.countries.get(alpha_2=code) is None:
+                add(path + (i,), f"'{code}' is not an ISO 3166-1 country code")
+    for path, q in _iter_quantities(data):
+        if isinstance(q.get("min"), (int, float)) and isinstance(q.get("max"), (int, float)) and q["min"] > q["max"]:
+            add(path + ("min",), f"min ({q['min']}) is greater than max ({q['max']})")
+    photo = data.get("photo")
+    if photo:
+        target = (doc.file.parent / photo["file"]).resolve()
+        if not any(target.is_relative_to(root) for root in allowed_roots):
+            add(("photo", "file"), "photo must be inside the project folder")
+        elif not target.is_file():
+            add(("photo", "file"), f"photo file not found: {target}")
+    return problems
+
+
+def check_file(file: Path | str, allowed_roots: list[Path] | None = None) -> tuple[Species | None, list[Problem]]:
+    """Validate one species file; returns the species (None if invalid) and all problems."""
+    file = Path(file)
+    try:
+        doc = load_file(file)
+    except YAMLProblem as exc:
+        return None, [exc.problem]
+    if not isinstance(doc.data, dict):
+        return None, [Problem(file, 1, 1, "", f"expected a mapping of fields, got {_yaml_type(doc.data)}")]
+    _coerce_plain_scalars(doc)
+    problems = _schema_problems(doc)
+    if not any(p.severity == "error" for p in problems):
+        roots = allowed_roots or [file.parent.resolve()]
+        problems += _semantic_problems(doc, roots)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    data = dict(doc.data)
+    for key in _LIST_DEFAULTS:
+        data.setdefault(key, [])
+    for key in _NONE_DEFAULTS:
+        data.setdefault(key, None)
+    data["status"] = {**data["status"], "name": IUCN_CATEGORIES[data["status"]["category"]]}
+    species_id = data.get("id") or file.stem
+    data["id"] = species_id
+    return Species(species_id, file, data, [p for p in problems if p.severity == "warning"]), problems
+
+
+def load_species(files: Iterable[Path], strict: bool = False,
+                 allowed_roots: list[Path] | None = None) -> tuple[list[Species], list[Problem]]:
+    """Validate every file before anything renders; raise DataError listing all problems.
+
+    Warnings (unknown keys) become errors under ``strict``. Returns the species
+    and the warnings that did not stop the build.
+    """
+    species, problems = [], []
+    for file in files:
+        sp, found = check_file(file, allowed_roots)
+        problems += found
+        if sp:
+            species.append(sp)
+    seen: dict[str, Path] = {}
+    for sp in species:
+        if sp.id in seen:
+            problems.append(Problem(sp.file, None, None, "id", f"species id '{sp.id}' is also used by {seen[sp.id]}"))
+        seen[sp.id] = sp.file
+    errors = [p for p in problems if p.severity == "error" or strict]
+    if errors:
+        raise DataError(problems)
+    return species, problems
+
+
+def find_species_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders to the ``*.yaml``/``*.yml`` files inside them, sorted."""
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+        else:
+            files.append(path)
+    return files

@@ -1,0 +1,187 @@
+"""A strict YAML loader that remembers where every value came from.
+
+PyYAML's ``safe_load`` turns ``NO`` into ``False``, ``01234`` into 668 and
+``12:30`` into 750, keeps the last of two duplicate keys and expands alias
+bombs. Species files come from volunteers, so we resolve scalars by the
+YAML 1.2 core schema, reject duplicates and aliases, and record each node's
+line/column and original text so errors point at the author's own words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.composer import Composer
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from .errors import Problem
+
+MAX_BYTES = 1_000_000  # a species file is a few KB; anything huge is a mistake or an attack
+MAX_DEPTH = 32
+
+Path_ = tuple  # a field path: tuple of str keys and int indexes
+
+_INT = re.compile(r"^[-+]?[0-9]+$|^0o[0-7]+$|^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_SPECIAL_FLOAT = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
+_NULL = {"", "~", "null", "Null", "NULL"}
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+
+
+class _NoAliasComposer(Composer):
+    """Refuse aliases outright: they are never needed in a species file."""
+
+    def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                None, None, "aliases (*name) are not allowed in wildpress files", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
+              _NoAliasComposer, yaml.resolver.BaseResolver):
+    """Composes nodes only; values are built by :func:`_build` below."""
+
+    def __init__(self, stream):
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        _NoAliasComposer.__init__(self)
+        yaml.resolver.BaseResolver.__init__(self)
+
+
+@dataclass
+class Located:
+    """A loaded document plus the source position and text of each value."""
+
+    file: Path
+    data: Any
+    positions: dict = field(default_factory=dict)  # path -> (line, column), 1-based
+    key_positions: dict = field(default_factory=dict)  # path -> position of its key
+    raw: dict = field(default_factory=dict)  # path -> source text of plain non-string scalars
+
+    def where(self, path: tuple, key: bool = False) -> tuple[int | None, int | None]:
+        """Best known (line, column) for ``path``, walking up to a parent if needed."""
+        table = self.key_positions if key else self.positions
+        p = tuple(path)
+        while p:
+            if p in table:
+                return table[p]
+            if p in self.positions:
+                return self.positions[p]
+            p = p[:-1]
+        return self.positions.get((), (1, 1))
+
+
+def _scalar(node: ScalarNode) -> tuple[Any, bool]:
+    """Resolve a scalar by the YAML 1.2 core schema; returns (value, was_plain_non_str)."""
+    if node.tag != "tag:yaml.org,2002:str":  # the resolver gives every untagged scalar this tag
+        raise yaml.MarkedYAMLError(None, None, f"tag {node.tag} is not allowed", node.start_mark)
+    text = node.value
+    if node.style is not None:
+        return text, False  # quoted or block scalar: always a string
+    if text in _NULL:
+        return None, True
+    if text in _BOOL:
+        return _BOOL[text], True
+    if _INT.match(text):
+        return int(text, 0) if text[:2] in ("0o", "0x") else int(text), True
+    if _FLOAT.match(text) and any(c.isdigit() for c in text):
+        return float(text), True
+    if text.lower() in _SPECIAL_FLOAT:
+        return _SPECIAL_FLOAT[text.lower()], True
+    return text, False
+
+
+def _build(node, path: tuple, doc: Located, depth: int = 0) -> Any:
+    if depth > MAX_DEPTH:
+        raise yaml.MarkedYAMLError(None, None, f"nesting deeper than {MAX_DEPTH} levels", node.start_mark)
+    doc.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, ScalarNode):
+        value, plain = _scalar(node)
+        if plain and value is not None:
+            doc.raw[path] = node.value
+        return value
+    if isinstance(node, SequenceNode):
+        return [_build(item, path + (i,), doc, depth + 1) for i, item in enumerate(node.value)]
+    if isinstance(node, MappingNode):
+        result: dict = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise yaml.MarkedYAMLError(None, None, "mapping keys must be plain text", key_node.start_mark)
+            key = key_node.value
+            if key == "<<":
+                raise yaml.MarkedYAMLError(None, None, "merge keys (<<) are not allowed", key_node.start_mark)
+            if key in result:
+                first = doc.key_positions[path + (key,)]
+                raise yaml.MarkedYAMLError(
+                    None, None, f"duplicate key '{key}' (first defined on line {first[0]})", key_node.start_mark
+                )
+            doc.key_positions[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = _build(value_node, path + (key,), doc, depth + 1)
+        return result
+    raise yaml.MarkedYAMLError(None, None, "unsupported YAML node", node.start_mark)
+
+
+class YAMLProblem(Exception):
+    """Raised with a located :class:`Problem` when a file cannot be parsed."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+def load_text(text: str, file: Path | str) -> Located:
+    """Parse one YAML document from ``text``; raise :class:`YAMLProblem` on any defect."""
+    file = Path(file)
+    doc = Located(file=file, data=None)
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+        if node is None:
+            raise YAMLProblem(Problem(file, 1, 1, "", "file is empty (expected a YAML mapping)"))
+        doc.data = _build(node, (), doc)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        message = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem:
+            message = f"{exc.context}: {exc.problem}" if "while" not in exc.context else f"invalid YAML: {exc.problem}"
+        raise YAMLProblem(Problem(file, line, col, "", message)) from None
+    except yaml.YAMLError as exc:  # reader errors (bad bytes) have no MarkedYAMLError base
+        raise YAMLProblem(Problem(file, None, None, "", f"invalid YAML: {exc}")) from None
+    return doc
+
+
+def load_file(file: Path | str) -> Located:
+    """Read and parse a YAML file with the size limit and strict rules above."""
+    file = Path(file)
+    try:
+        size = file.stat().st_size
+        if size > MAX_BYTES:
+            raise YAMLProblem(Problem(file, None, None, "", f"file is {size} bytes; the limit is {MAX_BYTES}"))
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise YAMLProblem(Problem(file, None, None, "", f"cannot read file: {exc.strerror}")) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise YAMLProblem(Problem(file, None, None, "", f"not UTF-8 text (byte {exc.start})")) from None
+    return load_text(text, file)
+
+
+def format_path(path: tuple) -> str:
+    """Render a field path the way authors write it: ``threats[2].name``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
