@@ -1,2 +1,14 @@
-"""wildpress: species data + print layouts -> print-ready PDFs."""
+"""wildpress: species data (YAML) + print layouts (Jinja2 + CSS) -> print-ready PDFs.
+
+The Python API mirrors the command line::
+
+    from wildpress import build
+    result = build(["data/species/amur-leopard.yaml"], layouts=["factsheet"], sizes=["A4"], out_dir="out")
+"""
+
 __version__ = "0.1.0"
+
+from .build import BuildResult, Settings, build  # noqa: E402  (needs __version__ first)
+from .errors import WildpressError  # noqa: E402
+
+__all__ = ["build", "BuildResult", "Settings", "WildpressError", "__version__"]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from . import __version__
-from .errors import FitError, OutputError, Problem, UsageError
+from .errors import FitError, OutputError, Problem, RenderError, UsageError
 from .layouts import Layout, load_layout
 from .render import Renderer
 from .resources import sample_species_dir
@@ -129,10 +129,17 @@ def write_atomically(path: Path, data: bytes, force: bool = False) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def plan(species: list[Species], layouts: list[Layout], sizes: list[str] | None,
@@ -182,7 +189,12 @@ def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | 
     out = Path(out_dir)
     for job in jobs:
         started = time.perf_counter()
-        data, pages = KIND_RENDERERS[job.layout.kind](renderer, job, settings)
+        try:
+            data, pages = KIND_RENDERERS[job.layout.kind](renderer, job, settings)
+        except RenderError as exc:
+            if str(exc).startswith(job.label):
+                raise
+            raise type(exc)(f"{job.label}: {exc}") from None
         path = out / job.filename()
         write_atomically(path, data, settings.force)
         output = Output(path, job, pages, time.perf_counter() - started)

@@ -27,7 +27,7 @@ def _reports_errors(func):
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
             errors = sum(p.severity == "error" for p in exc.problems)
-            click.echo(f"{errors} error(s), {len(exc.problems) - errors} warning(s); nothing was rendered.", err=True)
+            click.echo(f"{errors} error(s), {len(exc.problems) - errors} warning(s)", err=True)
             sys.exit(exc.exit_code)
         except WildpressError as exc:
             click.echo(f"error: {exc}", err=True)

@@ -50,7 +50,8 @@ def number(value: float, lang: str = "en") -> str:
     return format_decimal(value, locale=Locale.parse(lang.replace("-", "_")), group_separator=True)
 
 
-_COMPACT = {"fewer-than": "<{}", "more-than": ">{}", "up-to": "≤{}", "at-least": "≥{}", "about": "~{}"}
+# Only symbols the bundled fonts carry: Noto Sans has no ≤ or ≥.
+_COMPACT = {"fewer-than": "<{}", "more-than": ">{}", "up-to": "up to {}", "at-least": "{}+", "about": "~{}"}
 
 
 def quantity(q: dict | None, lang: str = "en", unit: bool = True, compact: bool = False) -> str:

@@ -156,11 +156,25 @@ class Renderer:
         return document
 
     def write_pdf(self, document, **options: Any) -> bytes:
-        """Serialise a rendered document to PDF bytes (warnings fail, as in render)."""
+        """Serialise a rendered document to PDF bytes.
+
+        Warnings fail, as in render, and so does any glyph drawn with a font
+        that is not bundled: that is the machine's fallback font standing in
+        for a missing glyph, and on another machine it would be a tofu box.
+        """
         with weasyprint_warnings() as warnings:
             data = document.write_pdf(**options)
         if warnings:
             raise RenderError("WeasyPrint reported problems:\n  " + "\n  ".join(dict.fromkeys(warnings)))
+        families = {f"{face.family.replace(' ', '-')}" for face in bundled_fonts()}
+        for font in document.fonts.values():
+            name = font.name.decode("latin-1").lstrip("/").split("+", 1)[-1]
+            if not any(name.startswith(family) for family in families):
+                chars = "".join(sorted(set(font.to_unicode.values())))
+                listing = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in chars if c.strip()) or "some characters"
+                raise RenderError(f"the bundled fonts have no glyph for {listing}; "
+                                  f"the system font {name} would stand in. Replace the characters "
+                                  "or add a font that has them to fonts/.")
         return data
 
 

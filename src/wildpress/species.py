@@ -198,6 +198,7 @@ def check_file(file: Path | str, allowed_roots: list[Path] | None = None) -> tup
     if not any(p.severity == "error" for p in problems):
         roots = allowed_roots or [file.parent.resolve()]
         problems += _semantic_problems(doc, roots)
+    problems.sort(key=lambda p: (p.line or 0, p.column or 0))
     if any(p.severity == "error" for p in problems):
         return None, problems
     data = dict(doc.data)

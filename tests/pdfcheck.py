@@ -1,0 +1,61 @@
+"""Structural checks on PDFs, in the spirit of WeasyPrint's own tests."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pypdf import PdfReader
+
+A4 = (595.28, 841.89)
+LETTER = (612.0, 792.0)
+
+
+def reader(path: Path | bytes) -> PdfReader:
+    """Open a PDF file or bytes."""
+    import io
+
+    return PdfReader(io.BytesIO(path) if isinstance(path, bytes) else path)
+
+
+def box(page, name: str = "mediabox") -> tuple[float, float]:
+    """(width, height) of a page box in points, rounded to 0.01 pt."""
+    b = getattr(page, name)
+    return round(float(b.width), 2), round(float(b.height), 2)
+
+
+def text(pdf: PdfReader) -> str:
+    """All text, whitespace (including no-break spaces) collapsed, hyphenation joined."""
+    raw = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    raw = raw.replace("\u00ad", "")
+    raw = re.sub(r"-\n(?=[a-z])", "", raw)  # words hyphenated at line ends
+    return re.sub(r"\s+", " ", raw.replace("\u00a0", " ").replace("\u202f", " "))
+
+
+def fonts(pdf: PdfReader) -> dict[str, bool]:
+    """Base font name -> embedded?, for every font on every page (Type0 descendants included)."""
+    found: dict[str, bool] = {}
+
+    def visit(font):
+        font = font.get_object()
+        if font.get("/Subtype") == "/Type0":
+            for desc in font["/DescendantFonts"]:
+                visit(desc)
+            return
+        descriptor = font.get("/FontDescriptor")
+        embedded = False
+        if descriptor is not None:
+            descriptor = descriptor.get_object()
+            embedded = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+        found[str(font.get("/BaseFont"))] = embedded
+
+    for page in pdf.pages:
+        resources = page.get("/Resources") or {}
+        for font in (resources.get_object().get("/Font") or {}).values():
+            visit(font)
+        for xobj in ((resources.get_object().get("/XObject") or {}).values()):
+            xres = xobj.get_object().get("/Resources")
+            if xres:
+                for font in (xres.get_object().get("/Font") or {}).values():
+                    visit(font)
+    return found
