@@ -28,21 +28,27 @@ GENERATOR = f"wildpress {__version__}"
 
 @dataclass
 class Job:
-    """One document to make: a species in a layout at a size."""
+    """One document to make: one species (or a deck of several) in a layout at a size."""
 
-    species: Species
+    species_list: list[Species]
     layout: Layout
     size: PaperSize
     options: dict
+    name: str  # species id, or the deck name for layouts that gather all species
+
+    @property
+    def species(self) -> Species:
+        """The species of a one-species document."""
+        return self.species_list[0]
 
     @property
     def label(self) -> str:
         """How errors name this job: 'amur-leopard / factsheet / A4'."""
-        return f"{self.species.id} / {self.layout.name} / {self.size.label}"
+        return f"{self.name} / {self.layout.name} / {self.size.label}"
 
     def filename(self) -> str:
-        """Predictable output name: ``{species}-{layout}-{size}.pdf``."""
-        return f"{self.species.id}-{self.layout.name}-{self.size.name}.pdf"
+        """Predictable output name: ``{species}-{layout}-{size}.pdf`` (decks: ``{deck}-...``)."""
+        return f"{self.name}-{self.layout.name}-{self.size.name}.pdf"
 
 
 @dataclass
@@ -70,7 +76,7 @@ class Settings:
     lang: str = "en"
     organisation: str = "wildpress"
     force: bool = False
-    extra: dict = field(default_factory=dict)  # print-production settings for later kinds/features
+    deck_name: str = "deck"  # file-name stem for layouts that put every species in one document
 
 
 def render_document(renderer: Renderer, job: Job, settings: Settings) -> tuple[bytes, int]:
@@ -88,6 +94,8 @@ def render_document(renderer: Renderer, job: Job, settings: Settings) -> tuple[b
 KIND_RENDERERS: dict[str, Callable[[Renderer, Job, Settings], tuple[bytes, int]]] = {
     "document": render_document,
 }
+# Kinds whose documents gather every species (a deck) instead of one document per species.
+DECK_KINDS: set[str] = set()
 
 
 def template_context(job: Job, settings: Settings) -> dict[str, Any]:
@@ -143,16 +151,19 @@ def _umask() -> int:
 
 
 def plan(species: list[Species], layouts: list[Layout], sizes: list[str] | None,
-         orientation: str | None, options: dict | None) -> list[Job]:
+         orientation: str | None, options: dict | None, deck_name: str = "deck") -> list[Job]:
     """Every (species, layout, size) job, with sizes and options checked up front."""
     jobs = []
     for layout in layouts:
-        resolved = layout.resolve_options(options) if options is not None else layout.resolve_options({})
-        wanted = sizes or layout.default_sizes()
-        layout_sizes = [get_size(s, orientation) for s in wanted]
+        resolved = layout.resolve_options(options or {})
+        layout_sizes = [get_size(s, orientation) for s in (sizes or layout.default_sizes())]
         for size in layout_sizes:
             layout.check_size(size)
-        jobs += [Job(sp, layout, size, resolved) for sp in species for size in layout_sizes]
+        for size in layout_sizes:
+            if layout.kind in DECK_KINDS:
+                jobs.append(Job(species, layout, size, resolved, deck_name))
+            else:
+                jobs += [Job([sp], layout, size, resolved, sp.id) for sp in species]
     return jobs
 
 
@@ -182,7 +193,7 @@ def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | 
     roots = sorted({Path(f).resolve().parent for f in files} | {project})
     loaded, warnings = load_species(files, strict=strict, allowed_roots=roots)
     layout_objs = [load_layout(name, project) for name in (list(layouts or []) or ["factsheet"])]
-    jobs = plan(loaded, layout_objs, list(sizes or []), orientation, options)
+    jobs = plan(loaded, layout_objs, list(sizes or []), orientation, options, settings.deck_name)
 
     renderer = Renderer()
     result = BuildResult(warnings=warnings)
