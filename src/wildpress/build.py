@@ -77,6 +77,15 @@ class Settings:
     organisation: str = "wildpress"
     force: bool = False
     deck_name: str = "deck"  # file-name stem for layouts that put every species in one document
+    created: _dt.datetime | None = None  # None: $SOURCE_DATE_EPOCH if set (reproducible builds), else now
+
+    def creation_time(self) -> str:
+        """ISO timestamp recorded as the PDF creation date."""
+        if self.created is None:
+            epoch = os.environ.get("SOURCE_DATE_EPOCH")
+            self.created = (_dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc) if epoch
+                            else _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0))
+        return self.created.isoformat()
 
 
 def render_document(renderer: Renderer, job: Job, settings: Settings) -> tuple[bytes, int]:
@@ -112,7 +121,7 @@ def template_context(job: Job, settings: Settings) -> dict[str, Any]:
         "options": job.options,
         "lang": settings.lang,
         "meta": {"generator": GENERATOR, "organisation": settings.organisation,
-                 "created": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+                 "created": settings.creation_time(),
                  "layout": job.layout.name},
     }
 

@@ -1,0 +1,82 @@
+"""Layouts as folders: search path, extends, manifests and options that check themselves."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import SAMPLES
+from pdfcheck import reader, text
+from wildpress import build
+from wildpress.errors import LayoutError, UsageError
+from wildpress.layouts import load_layout
+
+
+def _layout(root, name, manifest, files=None):
+    folder = root / "layouts" / name
+    folder.mkdir(parents=True)
+    (folder / "layout.yaml").write_text(manifest)
+    for fname, content in (files or {}).items():
+        (folder / fname).write_text(content)
+    return folder
+
+
+def test_project_layout_extends_a_builtin_and_overrides_its_css(tmp_path):
+    _layout(tmp_path, "mysheet",
+            "name: mysheet\ndescription: Branded fact sheet\nkind: document\nextends: factsheet\n"
+            "styles: [brand.css]\n",
+            {"brand.css": ".kicker::after { content: ' / Brand Trust'; }"})
+    layout = load_layout("mysheet", tmp_path)
+    assert layout.template == "factsheet.html.j2"
+    assert [p.name for p in layout.style_files()] == ["base.css", "factsheet.css", "brand.css"]
+    result = build([SAMPLES / "amur-leopard.yaml"], ["mysheet"], ["A4"], tmp_path / "out", project_dir=tmp_path)
+    assert result.outputs[0].path.name == "amur-leopard-mysheet-a4.pdf"
+    assert "BRAND TRUST" in text(reader(result.outputs[0].path))  # the kicker is set in capitals
+
+
+def test_project_layout_shadows_builtin_of_same_name(tmp_path):
+    _layout(tmp_path, "factsheet",
+            "name: factsheet\ndescription: Mine\nkind: document\nextends: base\ntemplate: mine.html.j2\n",
+            {"mine.html.j2": "{% extends 'base.html.j2' %}{% block body %}<h1>Mine: {{ species.name.common }}"
+                             "</h1>{% endblock %}"})
+    result = build([SAMPLES / "amur-leopard.yaml"], ["factsheet"], ["A4"], tmp_path / "out", project_dir=tmp_path)
+    assert "Mine: Amur leopard" in text(reader(result.outputs[0].path))
+
+
+def test_manifest_errors_name_file_and_line(tmp_path):
+    folder = _layout(tmp_path, "broken", "name: broken\ndescription: x\nkind: poster\n")
+    with pytest.raises(LayoutError) as err:
+        load_layout("broken", tmp_path)
+    assert f"{folder / 'layout.yaml'}:3:7: kind: 'poster' is not one of" in str(err.value)
+
+
+def test_extends_loop_and_unknown_parent(tmp_path):
+    _layout(tmp_path, "a", "name: a\ndescription: x\nkind: document\nextends: b\ntemplate: t\n")
+    _layout(tmp_path, "b", "name: b\ndescription: x\nkind: document\nextends: a\n")
+    _layout(tmp_path, "c", "name: c\ndescription: x\nkind: document\nextends: nothere\n")
+    with pytest.raises(LayoutError, match="'extends' loops"):
+        load_layout("a", tmp_path)
+    with pytest.raises(LayoutError, match="extends unknown layout 'nothere'"):
+        load_layout("c", tmp_path)
+
+
+def test_abstract_layouts_cannot_be_built():
+    with pytest.raises(UsageError, match="base for other layouts"):
+        load_layout("base")
+
+
+def test_options_validate_themselves():
+    layout = load_layout("factsheet")
+    assert layout.resolve_options({"show_sources": "no"})["show_sources"] is False
+    assert layout.resolve_options({"accent": "#aa3300"})["accent"] == "#aa3300"
+    with pytest.raises(UsageError, match="expected true or false, got 'maybe'"):
+        layout.resolve_options({"show_sources": "maybe"})
+
+
+def test_undefined_template_variable_names_template_and_line(tmp_path):
+    _layout(tmp_path, "typo",
+            "name: typo\ndescription: x\nkind: document\nextends: base\ntemplate: t.html.j2\n",
+            {"t.html.j2": "{% extends 'base.html.j2' %}\n{% block body %}\n<p>{{ species.nmae }}</p>\n"
+                          "{% endblock %}\n"})
+    with pytest.raises(LayoutError, match=r"t\.html\.j2:3: 'dict object' has no attribute 'nmae'"):
+        build([SAMPLES / "amur-leopard.yaml"], ["typo"], ["A4"], tmp_path / "out", project_dir=tmp_path)
+    assert not (tmp_path / "out").exists()
