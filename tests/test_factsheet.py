@@ -67,3 +67,26 @@ def test_no_photo_draws_the_fallback_panel(sample_build):
     # No sample has a photo yet: the sheet must say so in words, not show an empty frame.
     content = text(reader(sample_build[("amur-leopard", "a4")].path))
     assert "No photograph available for this species" in content
+
+
+def test_minimal_species_builds_one_clean_page(scenario, tmp_path):
+    from wildpress import build
+
+    result = build([scenario("valid-minimal.yaml")], ["factsheet"], ["A4"], tmp_path)
+    pdf = reader(result.outputs[0].path)
+    assert len(pdf.pages) == 1
+    assert "Test cat" in text(pdf) and "Felis testus" in text(pdf)
+
+
+def test_content_beyond_two_pages_fails_naming_species_layout_and_size(tmp_path):
+    from conftest import SAMPLES
+    from wildpress import build
+    from wildpress.errors import FitError
+
+    source = (SAMPLES / "amur-leopard.yaml").read_text()
+    long_facts = "".join(f"  - {'Leopards roam widely across the snowy forest. ' * 6}\n" for _ in range(40))
+    bloated = tmp_path / "bloated.yaml"
+    bloated.write_text(source.replace("quick_facts:\n", "quick_facts:\n" + long_facts))
+    with pytest.raises(FitError, match=r"^bloated / factsheet / A4: the content needs \d+ pages; the layout allows 2"):
+        build([bloated], ["factsheet"], ["A4"], tmp_path / "out")
+    assert not (tmp_path / "out").exists()
