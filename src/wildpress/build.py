@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from . import __version__
+from . import __version__, pagefill, production
 from .errors import FitError, OutputError, Problem, RenderError, UsageError
+from .imposition import ImpositionSettings
 from .layouts import Layout, load_layout
+from .production import Production
 from .render import Renderer
 from .resources import sample_species_dir
 from .sizes import PaperSize, get_size
@@ -77,7 +79,15 @@ class Settings:
     organisation: str = "wildpress"
     force: bool = False
     deck_name: str = "deck"  # file-name stem for layouts that put every species in one document
+    cards: ImpositionSettings = field(default_factory=ImpositionSettings)  # sheets, duplex, marks for decks
     created: _dt.datetime | None = None  # None: $SOURCE_DATE_EPOCH if set (reproducible builds), else now
+    # Print production (see production.py): bleed each side, printer's marks, PDF variant, PDF/UA tags.
+    bleed_mm: float = 0.0
+    marks: tuple[str, ...] = ()
+    pdf_variant: str | None = None
+    tagged: bool = False
+    tile: str | None = None  # sheet size: also write the document tiled for small printers (tiling.py)
+    tile_overlap_mm: float = 10.0
 
     def creation_time(self) -> str:
         """ISO timestamp recorded as the PDF creation date."""
@@ -89,14 +99,27 @@ class Settings:
 
 
 def render_document(renderer: Renderer, job: Job, settings: Settings) -> tuple[bytes, int]:
-    """Render a 'document' layout (fact sheet, poster); enforce its page limit."""
+    """Render a 'document' layout (fact sheet, poster); enforce its page limit.
+
+    Elements marked ``data-fill`` grow to use the spare page height (one more
+    layout pass), and no text may lie outside the page (it would be trimmed).
+    """
+    prod = Production.from_settings(settings)
     html = renderer.html(job.layout, template_context(job, settings), settings.lang)
-    document = renderer.render(html, job.layout, job.size, roots=[job.species.file.parent])
+
+    def lay_out(extra_css: str = ""):
+        return renderer.render(html, job.layout, job.size, roots=[job.species.file.parent],
+                               extra_css=extra_css, **prod.render_options())
+
+    document = lay_out()
     limit = job.layout.manifest.get("max_pages")
     if limit and len(document.pages) > limit:
         raise FitError(f"{job.label}: the content needs {len(document.pages)} pages; "
                        f"the layout allows {limit}. Shorten the longest texts or choose a larger size.")
-    return renderer.write_pdf(document), len(document.pages)
+    document = pagefill.fill(document, lay_out)
+    pagefill.check_within_page(document, job.label)
+    data = renderer.write_pdf(document, **prod.write_options())
+    return production.finish(data, prod), len(document.pages)
 
 
 # Layout kinds and the function that renders each; later kinds (cards) register here.
@@ -117,7 +140,8 @@ def template_context(job: Job, settings: Settings) -> dict[str, Any]:
         "species": sp.data,
         "photo": photo,
         "page": {"name": job.size.name, "label": job.size.label, "width_mm": job.size.width_mm,
-                 "height_mm": job.size.height_mm, "orientation": job.size.orientation},
+                 "height_mm": job.size.height_mm, "orientation": job.size.orientation,
+                 "bleed_mm": float(settings.bleed_mm or 0.0)},
         "options": job.options,
         "lang": settings.lang,
         "meta": {"generator": GENERATOR, "organisation": settings.organisation,
@@ -176,6 +200,12 @@ def plan(species: list[Species], layouts: list[Layout], sizes: list[str] | None,
     return jobs
 
 
+def default_species_paths(project: Path) -> list[Path]:
+    """The project's ``data/species`` if it has one, else the bundled samples."""
+    local = project / "data" / "species"
+    return [local if local.is_dir() else sample_species_dir()]
+
+
 def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | None = None,
           sizes: Iterable[str] | None = None, out_dir: str | Path = "out", *,
           options: dict | None = None, strict: bool = False, project_dir: str | Path | None = None,
@@ -190,12 +220,10 @@ def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | 
     """
     settings = settings or Settings()
     project = Path(project_dir or Path.cwd()).resolve()
-    if not species:
-        local = project / "data" / "species"
-        species = [local if local.is_dir() else sample_species_dir()]
-    files = find_species_files(species)
+    paths = list(species or default_species_paths(project))
+    files = find_species_files(paths)
     if not files:
-        raise UsageError("no species files found in " + ", ".join(map(str, species)))
+        raise UsageError("no species files found in " + ", ".join(map(str, paths)))
     for file in files:
         if not Path(file).is_file():
             raise UsageError(f"species file not found: {file}")
@@ -203,6 +231,9 @@ def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | 
     loaded, warnings = load_species(files, strict=strict, allowed_roots=roots)
     layout_objs = [load_layout(name, project) for name in (list(layouts or []) or ["factsheet"])]
     jobs = plan(loaded, layout_objs, list(sizes or []), orientation, options, settings.deck_name)
+
+    Production.from_settings(settings)  # bad --bleed/--marks/--pdf-variant fail before any rendering
+    tile_sheet = get_size(settings.tile) if settings.tile else None
 
     renderer = Renderer()
     result = BuildResult(warnings=warnings)
@@ -221,4 +252,18 @@ def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | 
         result.outputs.append(output)
         if on_output:
             on_output(output)
+        if tile_sheet is not None:
+            from .tiling import tile_pdf
+
+            started = time.perf_counter()
+            tiled, sheets = tile_pdf(data, tile_sheet, overlap_mm=settings.tile_overlap_mm)
+            tiled_path = path.with_name(f"{path.stem}-tiled-{tile_sheet.name}.pdf")
+            write_atomically(tiled_path, tiled, settings.force)
+            tiled_output = Output(tiled_path, job, sheets + 1, time.perf_counter() - started)
+            result.outputs.append(tiled_output)
+            if on_output:
+                on_output(tiled_output)
     return result
+
+
+from . import cards as _cards  # noqa: E402,F401 - registers the 'cards' kind (imports this module)

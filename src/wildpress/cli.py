@@ -46,6 +46,38 @@ def _parse_options(pairs: tuple[str, ...]) -> dict:
     return options
 
 
+def _card_options(func):
+    """Flashcard imposition flags; they only affect 'cards' layouts (see imposition.py)."""
+    flags = [
+        click.option("--front", type=click.Choice(["name", "photo", "question"]), default=None,
+                     help="Flashcard fronts: name, photo (quiz) or question (same as -O front=...)."),
+        click.option("--sheet", default="a4", show_default=True, help="Sheet the cards are imposed on."),
+        click.option("--duplex", type=click.Choice(["long", "short", "none"]), default="long", show_default=True,
+                     help="How the printer turns the sheet; backs are placed to land behind fronts."),
+        click.option("--fold", is_flag=True, help="Front and back side by side, for fold-over cards."),
+        click.option("--cut-lines", "card_marks", flag_value="cut", default=True,
+                     help="Full-length cut lines in the sheet margins (default)."),
+        click.option("--crop-marks", "card_marks", flag_value="crop", help="Short crop marks only."),
+        click.option("--no-cut-marks", "card_marks", flag_value="none", help="No cut lines or marks."),
+        click.option("--gutter", type=float, default=4.0, show_default=True, help="Space between cards (mm)."),
+        click.option("--back-offset", default="0,0", show_default=True, metavar="X,Y",
+                     help="Shift every back page by X,Y mm (read off `wildpress calibrate`)."),
+        click.option("--imposition", type=click.Choice(["sheet", "none"]), default="sheet", show_default=True,
+                     help="none: one card side per page at card size + bleed, for online printers."),
+        click.option("--deck-name", default="deck", show_default=True, help="File-name stem of card decks."),
+    ]
+    for flag in reversed(flags):
+        func = flag(func)
+    return func
+
+
+def _card_settings(card_marks, sheet, duplex, fold, gutter, back_offset, imposition, **_):
+    from .imposition import ImpositionSettings, parse_offset
+
+    return ImpositionSettings(sheet=sheet, duplex=duplex, fold=fold, marks=card_marks or "cut",
+                              back_offset=parse_offset(back_offset), mode=imposition, gutter_mm=gutter)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="wildpress")
 def main() -> None:
@@ -66,14 +98,21 @@ def main() -> None:
 @click.option("--organisation", default="wildpress", show_default=True, help="Author shown in PDF metadata.")
 @click.option("--strict", is_flag=True, help="Treat data warnings (unknown fields) as errors.")
 @click.option("--force", is_flag=True, help="Overwrite existing files not made by wildpress.")
+@_card_options
 @_reports_errors
-def build(species, layouts, sizes, orientation, out_dir, option_pairs, lang, organisation, strict, force):
+def build(species, layouts, sizes, orientation, out_dir, option_pairs, lang, organisation, strict, force,
+          **card_flags):
     """Render SPECIES files or folders (default: the bundled samples) to PDFs."""
     from .build import Settings, build as run_build
 
+    options = _parse_options(option_pairs)
+    if card_flags["front"]:
+        options["front"] = card_flags["front"]
     result = run_build(
-        species, layouts, sizes, out_dir, options=_parse_options(option_pairs), strict=strict,
-        orientation=orientation, settings=Settings(lang=lang, organisation=organisation, force=force),
+        species, layouts, sizes, out_dir, options=options, strict=strict,
+        orientation=orientation, settings=Settings(lang=lang, organisation=organisation, force=force,
+                                                   deck_name=card_flags["deck_name"],
+                                                   cards=_card_settings(**card_flags)),
         on_output=lambda o: click.echo(f"wrote {o.path}  ({o.pages} page{'s' if o.pages != 1 else ''}, "
                                        f"{o.seconds:.2f} s)"),
     )
@@ -88,16 +127,41 @@ def build(species, layouts, sizes, orientation, out_dir, option_pairs, lang, org
 @_reports_errors
 def validate(paths, strict):
     """Check species files or folders; print every problem; exit 1 if any."""
-    from .resources import sample_species_dir
+    from .build import default_species_paths
     from .species import find_species_files, load_species
 
-    files = find_species_files(paths or [sample_species_dir()])
+    files = find_species_files(paths or default_species_paths(Path.cwd()))
     if not files:
         raise click.UsageError("no species files found")
     species, warnings = load_species(files, strict=strict)
     for warning in warnings:
         click.echo(str(warning), err=True)
     click.echo(f"{len(species)} species file(s) valid" + (f", {len(warnings)} warning(s)" if warnings else ""))
+
+
+@main.command()
+@click.option("--sheet", default="a4", show_default=True, help="Sheet size to calibrate.")
+@click.option("--duplex", type=click.Choice(["long", "short"]), default="long", show_default=True,
+              help="The flip you print cards with.")
+@click.option("--back-offset", default="0,0", show_default=True, metavar="X,Y",
+              help="Offset already in use (mm), to check a correction.")
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True)
+@click.option("--force", is_flag=True, help="Overwrite an existing file not made by wildpress.")
+@_reports_errors
+def calibrate(sheet, duplex, back_offset, out_dir, force):
+    """Write a two-sided test sheet for reading the printer's back-side shift."""
+    from .build import write_atomically
+    from .calibrate import calibration_pdf
+    from .imposition import ImpositionSettings, parse_offset
+    from .layouts import load_layout
+    from .render import Renderer
+    from .sizes import get_size
+
+    settings = ImpositionSettings(sheet=sheet, duplex=duplex, back_offset=parse_offset(back_offset))
+    data = calibration_pdf(Renderer(), load_layout("flashcards", Path.cwd()), sheet, settings)
+    path = out_dir / f"calibrate-{get_size(sheet).name}-{duplex}.pdf"
+    write_atomically(path, data, force)
+    click.echo(f"wrote {path}: print it two-sided ({duplex} edge) and follow the steps on it")
 
 
 @main.command()

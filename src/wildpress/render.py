@@ -85,9 +85,16 @@ def weasyprint_warnings() -> Iterator[list[str]]:
 
 
 def page_css(size: PaperSize, bleed_pt: float = 0.0) -> str:
-    """The @page rule for ``size``: injected so no template hard-codes a size."""
-    return (f"@page {{ size: {size.width + 2 * bleed_pt:.4f}pt {size.height + 2 * bleed_pt:.4f}pt; }}\n"
-            f":root {{ --page-width: {size.width:.4f}pt; --page-height: {size.height:.4f}pt; }}")
+    """The @page rule for ``size``: injected so no template hard-codes a size.
+
+    The page box stays the finished (trim) size; CSS ``bleed`` adds the bleed
+    around it, so WeasyPrint writes TrimBox = size and MediaBox = size + bleed,
+    and the page background and anything pushed past the trim paint into it.
+    Marks are drawn later by :mod:`wildpress.production`, outside the bleed.
+    """
+    return (f"@page {{ size: {size.width:.4f}pt {size.height:.4f}pt; bleed: {bleed_pt:.4f}pt; marks: none; }}\n"
+            f":root {{ --page-width: {size.width:.4f}pt; --page-height: {size.height:.4f}pt; "
+            f"--bleed: {bleed_pt:.4f}pt; }}")
 
 
 class Renderer:

@@ -1,0 +1,102 @@
+"""One-page documents that fill their page exactly and never lose text.
+
+A poster must be one page at every size and aspect ratio. CSS cannot say
+"this photo takes whatever height the text leaves", and flex layouts are slow
+and can overflow a page silently in WeasyPrint, so a layout marks the
+element that absorbs the spare height with ``data-fill``; :func:`fill`
+measures the laid-out page and re-renders once with that element grown by
+exactly the slack. :func:`check_within_page` then walks every line of text
+and every image: anything outside the page box would be cut off by the
+trim, so it fails the build instead of printing a clipped poster.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterator
+
+from .errors import FitError
+
+PX_PER_PT = 96 / 72  # WeasyPrint lays out in CSS pixels
+TOLERANCE = 0.5  # px: sub-pixel rounding is not overflow
+
+
+def _walk(box, parent=None) -> Iterator[tuple[Any, Any]]:
+    """(box, parent box) for every box under ``box``; WeasyPrint boxes have no parent link."""
+    yield box, parent
+    for child in getattr(box, "children", ()) or ():
+        yield from _walk(child, box)
+
+
+def _bottom(box) -> float:
+    return box.position_y + box.margin_height()
+
+
+def fill_css(document) -> str:
+    """CSS that grows each ``data-fill`` element by the slack left on the last page ('' if none)."""
+    page = document.pages[-1]._page_box
+    page_bottom = page.content_box_y() + page.height
+    rules = []
+    for box, parent in _walk(page):
+        element = getattr(box, "element", None)
+        if element is None or parent is None or getattr(box, "element_tag", None) is None:
+            continue
+        name = element.get("data-fill")
+        if not name or not hasattr(box, "height"):
+            continue
+        # The parent's content ends where the text ends; the rest of the page is spare.
+        slack = page_bottom - _bottom(parent) - TOLERANCE
+        if slack > 1:
+            rules.append(f'[data-fill="{name}"] {{ height: {box.height + slack:.3f}px !important; }}')
+    return "\n".join(dict.fromkeys(rules))
+
+
+def fill(document, rerender: Callable[[str], Any]):
+    """Return ``document`` re-rendered with its fill elements grown (or as is if nothing to fill).
+
+    ``rerender(extra_css)`` lays the same HTML out again with more CSS.
+    """
+    if len(document.pages) != 1:
+        return document
+    css = fill_css(document)
+    if not css:
+        return document
+    grown = rerender(css)
+    # Growing can only shift content down within the slack; if rounding still pushed
+    # something over, the first layout was already a correct, complete page.
+    return grown if len(grown.pages) == 1 else document
+
+
+def check_within_page(document, label: str) -> None:
+    """Raise FitError if text lies outside its page box or an image past the bleed.
+
+    Anything there would be cut off by the trim: a clipped poster must fail
+    the build, naming species, layout and size (``label``).
+    """
+    for number, page in enumerate(document.pages, 1):
+        width, height = page.width, page.height
+        for box, _parent in _walk(page._page_box):
+            kind = type(box).__name__
+            if kind == "TextBox" and box.text.strip():
+                # Text must stay inside the trim: the bleed is cut away.
+                left, top, right, bottom = 0.0, 0.0, width, height
+                what = repr(box.text[:40])
+            elif kind in ("InlineReplacedBox", "BlockReplacedBox"):
+                # Full-bleed photos deliberately run into the bleed, but no further.
+                b = page.bleed
+                left, top, right, bottom = -b["left"], -b["top"], width + b["right"], height + b["bottom"]
+                what = "an image"
+            else:
+                continue
+            x, y = box.position_x, box.position_y
+            if (x < left - TOLERANCE or y < top - TOLERANCE or x + box.margin_width() > right + TOLERANCE
+                    or y + box.margin_height() > bottom + TOLERANCE):
+                raise FitError(f"{label}: {what} on page {number} runs past the page edge "
+                               "and would be cut off. Shorten the text or choose a larger size.")
+
+
+def smallest_text_pt(document) -> float:
+    """Font size in points of the smallest drawn text (for legibility checks)."""
+    sizes = [box.style["font_size"] / PX_PER_PT
+             for page in document.pages for box, _ in _walk(page._page_box)
+             if type(box).__name__ == "TextBox" and box.text.strip()]
+    return min(sizes) if sizes else 0.0
