@@ -84,7 +84,7 @@ def _scalar(node: ScalarNode) -> tuple[Any, bool]:
     if node.tag != "tag:yaml.org,2002:str":  # the resolver gives every untagged scalar this tag
         raise yaml.MarkedYAMLError(None, None, f"tag {node.tag} is not allowed", node.start_mark)
     text = node.value
-    if node.style is not None:
+    if node.style:  # None (pure-Python parser) or "" (libyaml) for plain scalars
         return text, False  # quoted or block scalar: always a string
     if text in _NULL:
         return None, True
@@ -99,7 +99,11 @@ def _scalar(node: ScalarNode) -> tuple[Any, bool]:
     return text, False
 
 
-def _build(node, path: tuple, doc: Located, depth: int = 0) -> Any:
+def _build(node, path: tuple, doc: Located, depth: int = 0, seen: set | None = None) -> Any:
+    if seen is not None:
+        if id(node) in seen:
+            raise _SharedNode()
+        seen.add(id(node))
     if depth > MAX_DEPTH:
         raise yaml.MarkedYAMLError(None, None, f"nesting deeper than {MAX_DEPTH} levels", node.start_mark)
     doc.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
@@ -109,7 +113,7 @@ def _build(node, path: tuple, doc: Located, depth: int = 0) -> Any:
             doc.raw[path] = node.value
         return value
     if isinstance(node, SequenceNode):
-        return [_build(item, path + (i,), doc, depth + 1) for i, item in enumerate(node.value)]
+        return [_build(item, path + (i,), doc, depth + 1, seen) for i, item in enumerate(node.value)]
     if isinstance(node, MappingNode):
         result: dict = {}
         for key_node, value_node in node.value:
@@ -124,7 +128,7 @@ def _build(node, path: tuple, doc: Located, depth: int = 0) -> Any:
                     None, None, f"duplicate key '{key}' (first defined on line {first[0]})", key_node.start_mark
                 )
             doc.key_positions[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            result[key] = _build(value_node, path + (key,), doc, depth + 1)
+            result[key] = _build(value_node, path + (key,), doc, depth + 1, seen)
         return result
     raise yaml.MarkedYAMLError(None, None, "unsupported YAML node", node.start_mark)
 
@@ -137,19 +141,50 @@ class YAMLProblem(Exception):
         super().__init__(str(problem))
 
 
-def load_text(text: str, file: Path | str) -> Located:
-    """Parse one YAML document from ``text``; raise :class:`YAMLProblem` on any defect."""
-    file = Path(file)
+class _SharedNode(Exception):
+    """The fast parser handed us one node twice: the text holds an alias."""
+
+
+try:  # libyaml composes ~20x faster; the pure-Python loader stays the reference for errors
+    from yaml.cyaml import CParser as _CParser
+
+    class _FastLoader(_CParser, yaml.resolver.BaseResolver):
+        """libyaml composer with the same (non-)resolution rules as :class:`_Loader`."""
+
+        def __init__(self, stream):
+            _CParser.__init__(self, stream)
+            yaml.resolver.BaseResolver.__init__(self)
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _FastLoader = None
+
+
+def _parse(loader_class, text: str, file: Path) -> Located:
     doc = Located(file=file, data=None)
+    loader = loader_class(text)
     try:
-        loader = _Loader(text)
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    if node is None:
+        raise YAMLProblem(Problem(file, 1, 1, "", "file is empty (expected a YAML mapping)"))
+    doc.data = _build(node, (), doc, seen=set() if loader_class is _FastLoader else None)
+    return doc
+
+
+def load_text(text: str, file: Path | str) -> Located:
+    """Parse one YAML document from ``text``; raise :class:`YAMLProblem` on any defect.
+
+    Valid files take the libyaml path; anything it objects to is parsed again by
+    the pure-Python loader, whose messages and positions are the ones we report.
+    """
+    file = Path(file)
+    if _FastLoader is not None:
         try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
-        if node is None:
-            raise YAMLProblem(Problem(file, 1, 1, "", "file is empty (expected a YAML mapping)"))
-        doc.data = _build(node, (), doc)
+            return _parse(_FastLoader, text, file)
+        except (yaml.YAMLError, _SharedNode, RecursionError):
+            pass
+    try:
+        return _parse(_Loader, text, file)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
@@ -159,7 +194,8 @@ def load_text(text: str, file: Path | str) -> Located:
         raise YAMLProblem(Problem(file, line, col, "", message)) from None
     except yaml.YAMLError as exc:  # reader errors (bad bytes) have no MarkedYAMLError base
         raise YAMLProblem(Problem(file, None, None, "", f"invalid YAML: {exc}")) from None
-    return doc
+    except RecursionError:
+        raise YAMLProblem(Problem(file, None, None, "", f"nesting deeper than {MAX_DEPTH} levels")) from None
 
 
 def load_file(file: Path | str) -> Located:
