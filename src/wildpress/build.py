@@ -118,6 +118,7 @@ def render_document(renderer: Renderer, job: Job, settings: Settings) -> tuple[b
                        f"the layout allows {limit}. Shorten the longest texts or choose a larger size.")
     document = pagefill.fill(document, lay_out)
     pagefill.check_within_page(document, job.label)
+    production.attach_output_intent(document)
     data = renderer.write_pdf(document, **prod.write_options())
     return production.finish(data, prod), len(document.pages)
 

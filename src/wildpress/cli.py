@@ -71,6 +71,34 @@ def _card_options(func):
     return func
 
 
+def _print_options(func):
+    """Print-production flags (see production.py and tiling.py)."""
+    flags = [
+        click.option("--bleed", default="0mm", show_default=True, metavar="LENGTH",
+                     help="Bleed on each side, e.g. 3mm or 0.125in; the TrimBox stays the finished size."),
+        click.option("--marks", "print_marks", multiple=True, type=click.Choice(["crop", "cross"]),
+                     help="Printer's marks outside the bleed (repeatable: --marks crop --marks cross)."),
+        click.option("--pdf-variant", default=None, metavar="VARIANT",
+                     help="pdf/x-4, pdf/x-3, pdf/a-2b, pdf/a-3u, pdf/ua-1 ... (`wildpress variants` lists them)."),
+        click.option("--tagged", is_flag=True, help="Tagged, accessible PDF (PDF/UA) with language, title, alt text."),
+        click.option("--tile", default=None, metavar="SHEET",
+                     help="Also write each document tiled on SHEET-size paper (e.g. A4) for small printers."),
+        click.option("--overlap", default="10mm", show_default=True, metavar="LENGTH",
+                     help="Overlap between tiles (with --tile)."),
+    ]
+    for flag in reversed(flags):
+        func = flag(func)
+    return func
+
+
+def _print_settings(bleed, print_marks, pdf_variant, tagged, tile, overlap, **_) -> dict:
+    from .production import MM, parse_length
+
+    return {"bleed_mm": parse_length(bleed, "--bleed") / MM, "marks": tuple(print_marks),
+            "pdf_variant": pdf_variant, "tagged": tagged, "tile": tile,
+            "tile_overlap_mm": parse_length(overlap, "--overlap") / MM}
+
+
 def _card_settings(card_marks, sheet, duplex, fold, gutter, back_offset, imposition, **_):
     from .imposition import ImpositionSettings, parse_offset
 
@@ -99,6 +127,7 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Treat data warnings (unknown fields) as errors.")
 @click.option("--force", is_flag=True, help="Overwrite existing files not made by wildpress.")
 @_card_options
+@_print_options
 @_reports_errors
 def build(species, layouts, sizes, orientation, out_dir, option_pairs, lang, organisation, strict, force,
           **card_flags):
@@ -112,7 +141,8 @@ def build(species, layouts, sizes, orientation, out_dir, option_pairs, lang, org
         species, layouts, sizes, out_dir, options=options, strict=strict,
         orientation=orientation, settings=Settings(lang=lang, organisation=organisation, force=force,
                                                    deck_name=card_flags["deck_name"],
-                                                   cards=_card_settings(**card_flags)),
+                                                   cards=_card_settings(**card_flags),
+                                                   **_print_settings(**card_flags)),
         on_output=lambda o: click.echo(f"wrote {o.path}  ({o.pages} page{'s' if o.pages != 1 else ''}, "
                                        f"{o.seconds:.2f} s)"),
     )
@@ -172,6 +202,47 @@ def schema(markdown):
     from .schemadoc import schema_markdown
 
     click.echo(schema_markdown() if markdown else json.dumps(SPECIES_SCHEMA, indent=2, ensure_ascii=False))
+
+
+@main.command()
+@click.argument("poster", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--sheet", default="a4", show_default=True, help="Sheet size the printer takes.")
+@click.option("--overlap", default="10mm", show_default=True, metavar="LENGTH", help="Overlap strip between sheets.")
+@click.option("--margin", default="10mm", show_default=True, metavar="LENGTH",
+              help="Unprinted sheet margin, holding the labels and cut/glue marks.")
+@click.option("-o", "--out", "out_path", type=click.Path(path_type=Path), default=None,
+              help="Output file (default: POSTER-tiled-SHEET.pdf beside it).")
+@click.option("--force", is_flag=True, help="Overwrite an existing file not made by wildpress.")
+@_reports_errors
+def tile(poster, sheet, overlap, margin, out_path, force):
+    """Split POSTER (a PDF) across small sheets, with an assembly map first."""
+    from .build import write_atomically
+    from .errors import UsageError
+    from .production import MM, parse_length
+    from .sizes import get_size
+    from .tiling import tile_pdf
+
+    size = get_size(sheet)
+    try:
+        data, count = tile_pdf(poster.read_bytes(), size, parse_length(overlap, "--overlap") / MM,
+                               parse_length(margin, "--margin") / MM)
+    except UsageError:
+        raise
+    except Exception as exc:  # pikepdf: not a PDF, encrypted, damaged
+        raise UsageError(f"{poster}: cannot read it as a PDF ({exc})") from None
+    path = out_path or poster.with_name(f"{poster.stem}-tiled-{size.name}.pdf")
+    write_atomically(path, data, force)
+    click.echo(f"wrote {path}: assembly map + {count} sheet(s) of {size.label}")
+
+
+@main.command()
+def variants():
+    """List the PDF variants --pdf-variant accepts."""
+    from .production import pdf_variants
+
+    for name in pdf_variants():
+        if name != "pdf/x-1a":
+            click.echo(name)
 
 
 @main.command()

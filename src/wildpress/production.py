@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .errors import UsageError
 from .sizes import IN, MM
@@ -105,8 +106,9 @@ class Production:
         if variant:
             options["pdf_variant"] = variant
             # WeasyPrint's PDF/X default intent is a DeviceCMYK profile we do not ship;
-            # our colours are sRGB, so sRGB is the honest characterised condition.
-            options["output_intent"] = "srgb"
+            # our colours are sRGB, so sRGB is the honest characterised condition. We attach
+            # the profile ourselves (attach_output_intent): WeasyPrint's own 'srgb' leaks a file.
+            options["output_intent"] = OUTPUT_INTENT
         if self.tagged:
             options["pdf_tags"] = True
         return options
@@ -115,6 +117,26 @@ class Production:
     def needs_finishing(self) -> bool:
         """True when :func:`finish` has anything to change."""
         return bool(self.bleed or self.marks or self.variant or self.tagged)
+
+
+OUTPUT_INTENT = "wildpress-srgb"
+
+
+@lru_cache(maxsize=1)
+def _srgb_profile() -> bytes:
+    from importlib.resources import files
+
+    return (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
+
+
+def attach_output_intent(document) -> None:
+    """Give a rendered WeasyPrint document the sRGB profile its output intent names."""
+    if document.output_intent != OUTPUT_INTENT:
+        return
+    from weasyprint.css import ColorProfile
+
+    document.color_profiles[OUTPUT_INTENT] = ColorProfile(
+        io.BytesIO(_srgb_profile()), "sRGB2014.icc", "relative-colorimetric", (["r"], ["g"], ["b"]))
 
 
 def finish(data: bytes, production: Production) -> bytes:
@@ -156,12 +178,11 @@ def _set_boxes(pdf, page, production: Production) -> None:
     x0, y0, x1, y1 = bleed
     page.contents_add(pdf.make_stream(f"q {x0:.4f} {y0:.4f} {x1 - x0:.4f} {y1 - y0:.4f} re W n\n".encode()),
                       prepend=True)
-    resources = page.obj.setdefault("/Resources", pikepdf.Dictionary())
-    colour_spaces = resources.setdefault("/ColorSpace", pikepdf.Dictionary())
     # Registration colour: /All prints on every separation, so marks register every plate.
-    colour_spaces.WPRegistration = pikepdf.Array([
+    registration = pdf.make_indirect(pikepdf.Array([
         pikepdf.Name.Separation, pikepdf.Name.All, pikepdf.Name.DeviceGray,
-        pdf.make_stream(b"{1 exch sub}", FunctionType=4, Domain=[0, 1], Range=[0, 1])])
+        pdf.make_stream(b"{1 exch sub}", FunctionType=4, Domain=[0, 1], Range=[0, 1])]))
+    page.add_resource(registration, pikepdf.Name.ColorSpace, pikepdf.Name.WPRegistration)
     page.contents_add(pdf.make_stream(b"Q\n" + marks_stream(trim, production)))
 
 

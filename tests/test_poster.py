@@ -1,0 +1,146 @@
+"""The poster at every registered size, both ways round: boxes, one page, all text, fit failures."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import REPO, SAMPLES
+from pdfcheck import reader, text
+
+SPECIES = SAMPLES / "blue-whale.yaml"
+POSTER_TEXT = [
+    "Blue whale", "Balaenoptera musculus", "Endangered", "Why it matters", "Threats", "Ship strikes",
+    "Entanglement", "Legacy of whaling", "Help protect the Blue whale", "QR code", "Population",
+    "https://en.wikipedia.org/wiki/Blue_whale", "International Whaling Commission", "Sources: IUCN",
+    "Great whales such as the blue whale",
+]
+
+
+@pytest.fixture(scope="session")
+def posters(tmp_path_factory):
+    """One blue-whale poster per registered size and orientation, rendered once (~0.25 s each)."""
+    from wildpress import build
+    from wildpress.sizes import list_sizes
+
+    out = tmp_path_factory.mktemp("posters")
+    found = {}
+    for orientation in ("portrait", "landscape"):
+        result = build([SPECIES], ["poster"], [s.name for s in list_sizes()], out, orientation=orientation,
+                       project_dir=REPO)
+        for output in result.outputs:
+            found[(output.job.size.name.removesuffix(f"-{orientation}").removesuffix("-portrait"), orientation)] = output
+    return found
+
+
+def _registered():
+    from wildpress.sizes import list_sizes
+
+    return [(s.name, o) for s in list_sizes() for o in ("portrait", "landscape")]
+
+
+@pytest.mark.parametrize("name, orientation", _registered())
+def test_poster_boxes_one_page_all_text(posters, name, orientation):
+    from wildpress.sizes import get_size
+
+    size = get_size(name, orientation)
+    output = posters[(name, orientation)]
+    pdf = reader(output.path)
+    assert len(pdf.pages) == 1
+    page = pdf.pages[0]
+    expected = (round(size.width, 2), round(size.height, 2))
+    for box_name in ("mediabox", "trimbox", "bleedbox"):
+        b = getattr(page, box_name)
+        assert (round(float(b.width), 2), round(float(b.height), 2)) == expected, box_name
+        assert (round(float(b.left), 2), round(float(b.bottom), 2)) == (0, 0), box_name
+    content = text(pdf)
+    # Labels are upper-cased by CSS and long web addresses wrap, so compare without case or spaces.
+    squashed = content.lower().replace(" ", "")
+    missing = [t for t in POSTER_TEXT if t.lower().replace(" ", "") not in squashed]
+    assert not missing, f"{output.path.name}: missing {missing}"
+
+
+def test_every_sample_fits_the_common_poster_sizes(tmp_path):
+    from wildpress import build
+
+    for orientation in ("portrait", "landscape"):
+        result = build([SAMPLES], ["poster"], ["a4", "a3", "a1", "letter", "tabloid", "24x36in"], tmp_path,
+                       orientation=orientation, project_dir=REPO)
+        assert len(result.outputs) == 7 * 6
+        assert all(o.pages == 1 for o in result.outputs)
+
+
+def _document(species_file, size, orientation=None, **settings):
+    """The laid-out WeasyPrint document of a poster (what render_document writes)."""
+    from wildpress import pagefill
+    from wildpress.build import Job, Settings, template_context
+    from wildpress.layouts import load_layout
+    from wildpress.render import Renderer
+    from wildpress.sizes import get_size
+    from wildpress.species import load_species
+
+    species, _ = load_species([species_file])
+    layout = load_layout("poster", REPO)
+    job = Job(species, layout, get_size(size, orientation), layout.resolve_options({}), species[0].id)
+    renderer = Renderer()
+    html = renderer.html(layout, template_context(job, Settings(**settings)))
+    lay_out = lambda css="": renderer.render(html, layout, job.size, roots=[species_file.parent],  # noqa: E731
+                                             extra_css=css)
+    return pagefill.fill(lay_out(), lay_out)
+
+
+@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
+def test_smallest_text_at_a4_is_at_least_8pt(orientation):
+    from wildpress.pagefill import smallest_text_pt
+
+    for species in ("amur-leopard", "snow-leopard"):
+        assert smallest_text_pt(_document(SAMPLES / f"{species}.yaml", "a4", orientation)) >= 8.0
+
+
+def test_type_scales_with_the_page():
+    from wildpress.pagefill import smallest_text_pt
+
+    a4 = smallest_text_pt(_document(SPECIES, "a4"))
+    a1 = smallest_text_pt(_document(SPECIES, "a1"))
+    assert a1 / a4 == pytest.approx(594 / 210, rel=0.01)
+
+
+def test_photo_fills_at_least_two_fifths_of_a_portrait_page():
+    document = _document(SPECIES, "a3")
+    hero = next(box for box in document.pages[0]._page_box.descendants()
+                if getattr(box, "element", None) is not None and box.element.get("data-fill") == "hero")
+    assert hero.margin_height() >= 0.42 * document.pages[0].height - 1
+
+
+def test_content_that_cannot_fit_fails_naming_species_layout_and_size(tmp_path):
+    from wildpress import build
+    from wildpress.errors import FitError
+
+    source = (SAMPLES / "amur-leopard.yaml").read_text(encoding="utf-8")
+    long_text = " ".join(["Amur leopards keep the forest in balance."] * 60)
+    wordy = tmp_path / "wordy-leopard.yaml"
+    wordy.write_text(source.replace("ecology: >-", f"ecology: {long_text}\nold_ecology: >-"), encoding="utf-8")
+    with pytest.raises(FitError) as caught:
+        build([wordy], ["poster"], ["a3"], tmp_path / "out", project_dir=REPO)
+    assert "wordy-leopard / poster / A3" in str(caught.value)
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_a_word_too_long_for_the_page_is_a_fit_error_not_clipped(tmp_path):
+    from wildpress import build
+    from wildpress.errors import FitError
+
+    source = (SAMPLES / "red-fox.yaml").read_text(encoding="utf-8")
+    threat = "- name: " + "Overdevelopmentandfragmentation" * 4
+    wide = tmp_path / "wide-fox.yaml"
+    wide.write_text(source.replace("threats:\n", f"threats:\n  {threat}\n", 1), encoding="utf-8")
+    with pytest.raises(FitError, match="wide-fox / poster / A4.*cut off"):
+        build([wide], ["poster"], ["a4"], tmp_path / "out", project_dir=REPO)
+
+
+def test_poster_metadata(posters):
+    meta = reader(posters[("a3", "portrait")].path).metadata
+    assert meta.title == "Blue whale (Balaenoptera musculus) – poster"
+    assert meta.author == "wildpress"
+    assert "Endangered" in meta.subject and "Poster" in meta.subject
+    assert "IUCN EN" in meta["/Keywords"]
+    assert meta.creation_date is not None
