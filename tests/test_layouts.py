@@ -70,6 +70,9 @@ def test_options_validate_themselves():
     assert layout.resolve_options({"accent": "#aa3300"})["accent"] == "#aa3300"
     with pytest.raises(UsageError, match="expected true or false, got 'maybe'"):
         layout.resolve_options({"show_sources": "maybe"})
+    with pytest.raises(UsageError, match="expected a colour like #1f5c3a, got 'red'"):
+        layout.resolve_options({"accent": "red"})
+    assert "Accent colour such as #1f5c3a" in layout.options["accent"].help  # '#' must not start a YAML comment
 
 
 def test_undefined_template_variable_names_template_and_line(tmp_path):

@@ -86,6 +86,8 @@ class Option:
                 raise UsageError(f"{where}: expected one of {', '.join(self.choices)}, got {raw!r}")
             return raw
         if self.type == "colour":
+            if raw == "":
+                return raw  # not set: the layout falls back to its own choice
             if not isinstance(raw, str) or not _COLOUR.match(raw):
                 raise UsageError(f"{where}: expected a colour like #1f5c3a, got {raw!r}")
             return raw
