@@ -43,6 +43,20 @@ def scenario():
     return get
 
 
+def write_test_photo(path: Path, size=(1200, 800)) -> Path:
+    """A generated JPEG (a graded landscape with a dark blob for a 'subject'), so photo
+    tests never depend on files outside the repository."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size)
+    draw = ImageDraw.Draw(image)
+    for y in range(size[1]):
+        draw.line([(0, y), (size[0], y)], fill=(40 + y * 100 // size[1], 90, 60))
+    draw.ellipse([size[0] * 0.4, size[1] * 0.35, size[0] * 0.7, size[1] * 0.75], fill=(150, 110, 50))
+    image.save(path, "JPEG", quality=85)
+    return path
+
+
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory):
     """Every bundled sample species as a fact sheet at A4 and Letter, built once."""

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import io
-import shutil
 
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
 from cardcheck import MM, make_deck
-from conftest import REPO, SAMPLES, SHARED
+from conftest import REPO, SAMPLES, write_test_photo
 from pdfcheck import text
 from test_fit import _text_runs
 from wildpress import build
@@ -114,7 +113,7 @@ def test_every_card_size_builds(tmp_path, size):
 
 def test_photo_card_shows_the_photo_and_credits_it(tmp_path):
     deck = make_deck(tmp_path / "deck", 1)
-    shutil.copy(SHARED / "testdata" / "photos" / "ocelot.jpg", deck / "ocelot.jpg")
+    write_test_photo(deck / "ocelot.jpg")
     file = next(deck.glob("*.yaml"))
     file.write_text(file.read_text() + "photo:\n  file: ocelot.jpg\n  credit: Test Photographer\n"
                     "  licence: CC BY 4.0\n  alt: A spotted cat\n", encoding="utf-8")

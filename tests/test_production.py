@@ -8,7 +8,7 @@ import subprocess
 import pikepdf
 import pytest
 
-from conftest import REPO, SAMPLES, SHARED
+from conftest import REPO, SAMPLES, write_test_photo
 
 MM = 72 / 25.4
 A3 = (297 * MM, 420 * MM)
@@ -127,10 +127,7 @@ def test_pdf_a2b_has_srgb_output_intent(tmp_path):
 
 
 def test_tagged_output_has_structure_lang_title_and_alt_text(tmp_path):
-    photo = SHARED / "testdata" / "photos" / "ocelot.jpg"
-    if not photo.exists():
-        pytest.skip("shared test photo not available")
-    shutil.copy(photo, tmp_path / "ocelot.jpg")  # beside the species file, where photos must live
+    write_test_photo(tmp_path / "ocelot.jpg")  # beside the species file, where photos must live
     source = (SAMPLES / "red-fox.yaml").read_text(encoding="utf-8")
     species = tmp_path / "red-fox.yaml"
     species.write_text(source + "\nphoto:\n  file: ocelot.jpg\n  credit: Test Photographer\n"
