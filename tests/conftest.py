@@ -10,7 +10,6 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 SAMPLES = REPO / "data" / "species"
-SHARED = REPO.parent / "shared"
 
 
 class _FailOnWarning(logging.Handler):
