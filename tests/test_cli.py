@@ -51,6 +51,9 @@ def test_usage_errors_exit_2(tmp_path):
     assert unsupported.exit_code == 2
     assert "layout 'factsheet' is designed for a4, letter, not A3" in unsupported.stderr
     assert runner.invoke(main, ["build", "--no-such-flag"]).exit_code == 2
+    bad_lang = runner.invoke(main, ["build", sample, "--lang", "zz", "--out", str(tmp_path)])
+    assert bad_lang.exit_code == 2
+    assert "unknown language 'zz'" in bad_lang.stderr
     assert list(tmp_path.iterdir()) == []
 
 

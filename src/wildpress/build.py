@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable
 
 from . import __version__, pagefill, production
 from .errors import FitError, OutputError, Problem, RenderError, UsageError
+from .formatting import check_language
 from .imposition import ImpositionSettings
 from .layouts import Layout, load_layout
 from .production import Production
@@ -220,6 +221,7 @@ def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | 
     the first failure, after validation has reported every data problem.
     """
     settings = settings or Settings()
+    check_language(settings.lang)
     project = Path(project_dir or Path.cwd()).resolve()
     paths = list(species or default_species_paths(project))
     files = find_species_files(paths)

@@ -32,6 +32,18 @@ MEASUREMENT_LABELS = {
 }
 
 
+def check_language(lang: str) -> None:
+    """Raise UsageError unless ``lang`` is a locale Babel knows (e.g. en, ru, zh-Hans)."""
+    from babel import UnknownLocaleError
+
+    from .errors import UsageError
+
+    try:
+        Locale.parse(lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        raise UsageError(f"unknown language {lang!r}; use a code such as en, ru, zh or pt-BR") from None
+
+
 def localise(value: Any, lang: str = "en") -> Any:
     """Pick ``lang`` from a per-language mapping (falling back to English, then any)."""
     if isinstance(value, dict):
