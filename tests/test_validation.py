@@ -89,3 +89,22 @@ def test_all_bundled_samples_are_valid_without_warnings(tmp_path):
     result = CliRunner().invoke(main, ["validate", "--strict"])
     assert result.exit_code == 0, result.output
     assert "species file(s) valid" in result.output
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda data: data[: len(data) * 2 // 3], "photo.jpg is damaged or incomplete (image file is truncated"),
+    (lambda data: b"<html>not a photo</html>", "photo.jpg is not an image format wildpress can print"),
+])
+def test_damaged_photos_are_data_errors_not_grey_boxes(tmp_path, damage, message):
+    import weasyprint  # noqa: F401 - it makes Pillow accept truncated files process-wide; we must not
+
+    from conftest import write_test_photo
+
+    photo = write_test_photo(tmp_path / "photo.jpg")
+    photo.write_bytes(damage(photo.read_bytes()))
+    species = tmp_path / "cat.yaml"
+    species.write_text("schema: 1\nname: {common: Cat, scientific: Felis catus}\nstatus: {category: LC}\n"
+                       "sources: [{title: T}]\nphoto: {file: photo.jpg, credit: Me, licence: CC0, alt: A cat}\n")
+    result = CliRunner().invoke(main, ["validate", str(species)])
+    assert result.exit_code == 1
+    assert f"{species}:5:15: photo.file: {message}" in result.stderr

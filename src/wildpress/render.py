@@ -15,18 +15,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import formatting
 from .errors import LayoutError, RenderError
-from .fetcher import ConfinedFetcher
 from .layouts import Layout
 from .resources import fonts_dir
 from .sizes import PaperSize
 from .yamlsafe import YAMLProblem, load_file
+
+if TYPE_CHECKING:  # the fetcher imports WeasyPrint (~0.5 s), which `validate` never needs
+    from .fetcher import ConfinedFetcher
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,8 @@ class Renderer:
 
         Resources load only from ``roots``; any WeasyPrint warning raises RenderError.
         """
+        from .fetcher import ConfinedFetcher
+
         fetcher = ConfinedFetcher([*roots, *layout.folders, fonts_dir()])
         with weasyprint_warnings() as warnings:
             sheets = self._stylesheets(layout, fetcher)

@@ -107,6 +107,7 @@ SPECIES_SCHEMA: dict = {
             "schema": {"const": SCHEMA_VERSION, "description": "Format version; must be `1`."},
             "id": {
                 "type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$",
+                "title": "id (lower-case letters and digits joined by single hyphens, e.g. amur-leopard)",
                 "description": "Slug used in output names; defaults to the file name.",
             },
             "taxon": _obj(
