@@ -33,7 +33,7 @@ def test_unknown_key_is_an_error_under_strict(scenario):
     path = scenario("unknown-key.yaml")
     result = CliRunner().invoke(main, ["validate", "--strict", str(path)])
     assert result.exit_code == 1
-    assert f"{path}:7:1: warning: habitet: unknown field" in result.stderr
+    assert f"{path}:7:1: habitet: unknown field (did you mean 'habitat'?)\n1 error(s), 0 warning(s)" in result.stderr
 
 
 def test_all_problems_of_all_files_are_reported_at_once(scenario):
@@ -108,3 +108,13 @@ def test_damaged_photos_are_data_errors_not_grey_boxes(tmp_path, damage, message
     result = CliRunner().invoke(main, ["validate", str(species)])
     assert result.exit_code == 1
     assert f"{species}:5:15: photo.file: {message}" in result.stderr
+
+
+def test_near_miss_measurement_keys_warn(tmp_path):
+    path = tmp_path / "m.yaml"
+    path.write_text("schema: 1\nname: {common: Cat, scientific: Felis catus}\nstatus: {category: LC}\n"
+                    "sources: [{title: T}]\nmeasurements:\n  weigth: {value: 4, unit: kg}\n"
+                    "  whisker_span: {value: 10, unit: cm}\n")
+    _, problems = check_file(path)
+    assert [str(p) for p in problems] == [
+        f"{path}:6:3: warning: measurements.weigth: unknown measurement (did you mean 'weight'? or give it a label)"]

@@ -8,6 +8,7 @@ file, line and column.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ import pycountry
 from jsonschema import Draft202012Validator
 
 from .errors import DataError, Problem
+from .formatting import MEASUREMENT_LABELS
 from .schema import IUCN_CATEGORIES, SPECIES_SCHEMA
 from .yamlsafe import Located, YAMLProblem, format_path, load_file
 
@@ -197,6 +199,14 @@ def _semantic_problems(doc: Located, allowed_roots: list[Path]) -> list[Problem]
     for path, q in _iter_quantities(data):
         if isinstance(q.get("min"), (int, float)) and isinstance(q.get("max"), (int, float)) and q["min"] > q["max"]:
             add(path + ("min",), f"min ({q['min']}) is greater than max ({q['max']})")
+    for key, value in (data.get("measurements") or {}).items():
+        # Any key is allowed, but a near-miss of a known one without a label is almost surely a typo.
+        hint = difflib.get_close_matches(key, list(MEASUREMENT_LABELS), n=1, cutoff=0.75)
+        if key not in MEASUREMENT_LABELS and "label" not in value and hint:
+            line, col = doc.where(("measurements", key), key=True)
+            problems.append(Problem(doc.file, line, col, f"measurements.{key}",
+                                    f"unknown measurement (did you mean '{hint[0]}'? or give it a label)",
+                                    "warning"))
     photo = data.get("photo")
     if photo:
         target = (doc.file.parent / photo["file"]).resolve()
@@ -257,8 +267,9 @@ def load_species(files: Iterable[Path], strict: bool = False,
         if sp.id in seen:
             problems.append(Problem(sp.file, None, None, "id", f"species id '{sp.id}' is also used by {seen[sp.id]}"))
         seen[sp.id] = sp.file
-    errors = [p for p in problems if p.severity == "error" or strict]
-    if errors:
+    if strict:  # --strict: every warning is an error, and is reported as one
+        problems = [dataclasses.replace(p, severity="error") for p in problems]
+    if any(p.severity == "error" for p in problems):
         raise DataError(problems)
     return species, problems
 
