@@ -141,3 +141,15 @@ def test_tile_command_and_build_tile(a1_poster, tmp_path):
     not_pdf = tmp_path / "x.pdf"
     not_pdf.write_text("hello")
     assert CliRunner().invoke(main, ["tile", str(not_pdf)]).exit_code == 2
+
+
+def test_tiled_file_keeps_the_posters_metadata(a1_poster):
+    from wildpress.sizes import get_size
+    from wildpress.tiling import tile_pdf
+
+    data, _ = tile_pdf(a1_poster.read_bytes(), get_size("a4"), overlap_mm=10)
+    poster, tiled = reader(a1_poster).metadata, reader(data).metadata
+    assert tiled.title.startswith(poster.title) and tiled.title.endswith("tiled on 15 × A4")
+    for key in ("/Author", "/Subject", "/Keywords", "/CreationDate"):
+        assert tiled[key] == poster[key]
+    assert tiled["/Creator"].startswith("wildpress ")

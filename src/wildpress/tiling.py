@@ -106,6 +106,9 @@ def tile_pdf(data: bytes, sheet: PaperSize, overlap_mm: float = 10.0,
         page = poster.pages[0]
         trim = [float(v) for v in page.obj.get("/TrimBox", page.obj.MediaBox)]
         title = str((poster.docinfo or {}).get("/Title", "") or "Poster")
+        # The tiled file is the same document for the printer's and the archive's purposes.
+        carried = {key: str(value) for key, value in (poster.docinfo or {}).items()
+                   if key in ("/Author", "/Subject", "/Keywords", "/CreationDate")}
         plan = plan_tiles(trim[2] - trim[0], trim[3] - trim[1], sheet, overlap_mm * MM, margin_mm * MM)
         frames = pikepdf.open(io.BytesIO(_frames_pdf(plan, title, sheet)))
         form = frames.copy_foreign(page.as_form_xobject())
@@ -124,6 +127,8 @@ def tile_pdf(data: bytes, sheet: PaperSize, overlap_mm: float = 10.0,
             _place(frames, out_page, form, trim, 1.0, tx, ty, clip, translate_only=True)
         frames.docinfo["/Title"] = pikepdf.String(f"{title} – tiled on {len(plan.tiles)} × {sheet.label}")
         frames.docinfo["/Creator"] = pikepdf.String(_creator())
+        for key, value in carried.items():
+            frames.docinfo[key] = pikepdf.String(value)
         out = io.BytesIO()
         frames.save(out)
     return out.getvalue(), len(plan.tiles)
