@@ -67,3 +67,17 @@ def test_oversized_species_file_is_refused(tmp_path):
     big.write_text("schema: 1\n" + "#" * 1_100_000 + "\n")
     with pytest.raises(DataError, match="the limit is 1000000"):
         build([big], out_dir=tmp_path / "out", project_dir=tmp_path)
+
+
+def test_speed_only_warnings_do_not_fail_a_build_but_page_warnings_do(weasyprint_must_not_warn):
+    import logging
+
+    from wildpress.render import weasyprint_warnings
+
+    logger = logging.getLogger("weasyprint")
+    with weasyprint_warnings() as collected:
+        logger.warning('Using fontTools instead of HarfBuzz-Subset for font "X". This will be slower.')
+        logger.warning("Failed to load image at file:///x.jpg")
+    assert collected == ["Failed to load image at file:///x.jpg"]
+    assert weasyprint_must_not_warn.records == ["Failed to load image at file:///x.jpg"]
+    weasyprint_must_not_warn.records.clear()

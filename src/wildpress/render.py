@@ -65,13 +65,25 @@ def font_face_css() -> str:
     )
 
 
+# Warnings about speed, not about the page: on machines without Debian's
+# libharfbuzz-subset0 WeasyPrint subsets fonts with fontTools (slower, same PDF).
+BENIGN_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
+
+
+def is_benign(message: str) -> bool:
+    """True for WeasyPrint warnings that do not affect the printed result."""
+    return message.startswith(BENIGN_WARNINGS)
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        if not is_benign(message):
+            self.messages.append(message)
 
 
 @contextmanager
