@@ -83,3 +83,17 @@ def test_undefined_template_variable_names_template_and_line(tmp_path):
     with pytest.raises(LayoutError, match=r"t\.html\.j2:3: 'dict object' has no attribute 'nmae'"):
         build([SAMPLES / "amur-leopard.yaml"], ["typo"], ["A4"], tmp_path / "out", project_dir=tmp_path)
     assert not (tmp_path / "out").exists()
+
+
+def test_options_go_to_the_layouts_that_declare_them():
+    from wildpress.build import plan
+    from wildpress.species import load_species
+
+    species, _ = load_species([SAMPLES / "amur-leopard.yaml"])
+    layouts = [load_layout("factsheet"), load_layout("flashcards")]
+    jobs = plan(species, layouts, ["a4"], None, {"front": "question", "show_sources": "no"})
+    by_layout = {job.layout.name: job.options for job in jobs}
+    assert by_layout["factsheet"]["show_sources"] is False and "front" not in by_layout["factsheet"]
+    assert by_layout["flashcards"]["front"] == "question"
+    with pytest.raises(UsageError, match="has no option 'fron'"):
+        plan(species, layouts, ["a4"], None, {"fron": "x"})

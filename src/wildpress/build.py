@@ -189,8 +189,14 @@ def plan(species: list[Species], layouts: list[Layout], sizes: list[str] | None,
          orientation: str | None, options: dict | None, deck_name: str = "deck") -> list[Job]:
     """Every (species, layout, size) job, with sizes and options checked up front."""
     jobs = []
+    options = options or {}
+    # Several layouts in one build share the -O options: each takes those it declares,
+    # and a name none of them declares is still an error (reported by the first layout).
+    unknown = {k: v for k, v in options.items() if not any(k in lay.options for lay in layouts)}
+    if unknown and layouts:
+        layouts[0].resolve_options(unknown)
     for layout in layouts:
-        resolved = layout.resolve_options(options or {})
+        resolved = layout.resolve_options({k: v for k, v in options.items() if k in layout.options})
         layout_sizes = [get_size(s, orientation) for s in (sizes or layout.default_sizes())]
         for size in layout_sizes:
             layout.check_size(size)
