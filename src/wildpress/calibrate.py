@@ -63,7 +63,7 @@ def _rulers(x: float, y: float, sheet: PaperSize, label: str) -> str:
                           f"height:{tick:.3f}pt; border-left:0.25pt solid #000; margin-left:-0.125pt"))
         parts.append(_abs(x + gap - tick, y + mm * MM, sheet,  # y ruler: ticks reach left from its line
                           f"width:{tick:.3f}pt; border-top:0.25pt solid #000; margin-top:-0.125pt"))
-        if step % 4 == 0:
+        if step % 8 == 0:  # every 4 mm: 6 pt numbers 2 mm apart ran into each other
             text = f"{mm:+g}" if step else "0"
             parts.append(_abs(x + mm * MM - 3 * MM, y - gap - 0.8 * MM, sheet,
                               "width:6mm; text-align:center; font-size:6pt; line-height:1", text))
