@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from wildpress.build import Job, Settings, build, template_context  # noqa: E402
+from wildpress.build import Job, Settings, template_context  # noqa: E402
 from wildpress.layouts import load_layout  # noqa: E402
 from wildpress.render import Renderer, font_face_css, page_css  # noqa: E402
 from wildpress.sizes import get_size  # noqa: E402

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from cardcheck import MM, make_deck
+from cardcheck import make_deck
 from conftest import REPO, SAMPLES, write_test_photo
 from pdfcheck import text
 from test_fit import _text_runs

@@ -87,7 +87,7 @@ def test_bad_production_settings_are_usage_errors(tmp_path, bad):
 
 def test_parse_length():
     from wildpress.errors import UsageError
-    from wildpress.production import parse_length
+    from wildpress.sizes import parse_length
 
     assert parse_length("3mm") == pytest.approx(3 * MM)
     assert parse_length("0.125in") == pytest.approx(9.0)

@@ -13,7 +13,6 @@ import math
 from pathlib import Path
 
 from . import build as _build
-from .errors import FitError
 from .fit import PX, Level, check_pages, fit_items, ladder, split_pages
 from .formatting import country, key_stats, localise, quantity
 from .imposition import impose

@@ -92,7 +92,7 @@ def _print_options(func):
 
 
 def _print_settings(bleed, print_marks, pdf_variant, tagged, tile, overlap, **_) -> dict:
-    from .production import MM, parse_length
+    from .sizes import MM, parse_length
 
     return {"bleed_mm": parse_length(bleed, "--bleed") / MM, "marks": tuple(print_marks),
             "pdf_variant": pdf_variant, "tagged": tagged, "tile": tile,
@@ -218,7 +218,7 @@ def tile(poster, sheet, overlap, margin, out_path, force):
     """Split POSTER (a PDF) across small sheets, with an assembly map first."""
     from .build import write_atomically
     from .errors import UsageError
-    from .production import MM, parse_length
+    from .sizes import MM, parse_length
     from .sizes import get_size
     from .tiling import tile_pdf
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import Any, Callable, Iterator
 
 from .errors import FitError
+from .fit import PX  # points per CSS pixel: WeasyPrint lays out in CSS pixels
 
-PX_PER_PT = 96 / 72  # WeasyPrint lays out in CSS pixels
 TOLERANCE = 0.5  # px: sub-pixel rounding is not overflow
 
 
@@ -96,7 +96,7 @@ def check_within_page(document, label: str) -> None:
 
 def smallest_text_pt(document) -> float:
     """Font size in points of the smallest drawn text (for legibility checks)."""
-    sizes = [box.style["font_size"] / PX_PER_PT
+    sizes = [box.style["font_size"] * PX
              for page in document.pages for box, _ in _walk(page._page_box)
              if type(box).__name__ == "TextBox" and box.text.strip()]
     return min(sizes) if sizes else 0.0

@@ -18,16 +18,13 @@ variants. Three things it does not do the way a print shop expects, so
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from .errors import UsageError
-from .sizes import IN, MM
+from .sizes import MM
 
 MARKS = ("crop", "cross")
-_LENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)?\s*$", re.I)
-_UNITS = {"mm": MM, "cm": 10 * MM, "in": IN, "pt": 1.0}
 MAX_BLEED_MM = 25.0  # more than any press asks for; larger is a typo
 
 # Crop marks follow the usual prepress convention: hairlines in registration
@@ -36,16 +33,6 @@ MARK_GAP = 2 * MM  # between the bleed edge and the start of a mark
 MARK_LENGTH = 6 * MM
 MARK_WEIGHT = 0.25  # pt
 TARGET_RADIUS = 2.5 * MM
-
-
-def parse_length(text: str | float | int, what: str = "length") -> float:
-    """'3mm', '0.125in', '8.5pt' or a bare number of millimetres -> points."""
-    if isinstance(text, (int, float)):
-        return float(text) * MM
-    match = _LENGTH.match(str(text))
-    if not match:
-        raise UsageError(f"{what} {text!r}: give a length such as 3mm, 0.125in or 9pt")
-    return float(match[1]) * _UNITS[(match[2] or "mm").lower()]
 
 
 def pdf_variants() -> list[str]:

@@ -16,6 +16,7 @@ MM = 72 / 25.4  # points per millimetre
 IN = 72.0
 
 _UNITS = {"mm": MM, "cm": 10 * MM, "in": IN, "pt": 1.0}
+_LENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)?\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,16 @@ ALIASES = {"us-letter": "letter", "a": "letter", "b": "tabloid", "c": "ansi-c", 
 _CUSTOM = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*[x×]\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)\s*$", re.I)
 MAX_SIDE = 5080 * MM  # 5 m: past any plotter; a bigger page is a typo or an attack
 MIN_SIDE = 20 * MM
+
+
+def parse_length(text: str | float | int, what: str = "length") -> float:
+    """'3mm', '0.125in', '8.5pt' or a bare number of millimetres -> points."""
+    if isinstance(text, (int, float)):
+        return float(text) * MM
+    match = _LENGTH.match(str(text))
+    if not match:
+        raise UsageError(f"{what} {text!r}: give a length such as 3mm, 0.125in or 9pt")
+    return float(match[1]) * _UNITS[(match[2] or "mm").lower()]
 
 
 def get_size(spec: str, orientation: str | None = None) -> PaperSize:
