@@ -37,3 +37,12 @@ def fonts_dir() -> Path:
 def sample_species_dir() -> Path:
     """Bundled sample species files."""
     return bundled_root() / "data" / "species"
+
+
+def cache_dir() -> Path:
+    """Asset cache (fetched and converted images): ``$WILDPRESS_CACHE`` or ``~/.cache/wildpress``."""
+    import os
+
+    base = os.environ.get("WILDPRESS_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "wildpress")
+    return Path(base)
