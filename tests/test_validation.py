@@ -9,7 +9,8 @@ from wildpress.cli import main
 from wildpress.species import check_file
 
 CASES = [
-    ("bad-yaml-syntax.yaml", 1, ":4:13: invalid YAML: expected ',' or ']', but got ':'"),
+    ("bad-yaml-syntax.yaml", 1, ":3:11: invalid YAML: a [...] list starting here is not closed "
+                                "(expected ',' or ']', but got ':' at line 4, column 13)"),
     ("unknown-status.yaml", 1, ":6:13: status.category: 'Critcally Endangered' is not an IUCN category "
                                "(expected one of EX, EW, CR, EN, VU, NT, LC, DD, NE)"),
     ("missing-required-field.yaml", 1, ":3:3: name.scientific: required field is missing"),

@@ -31,7 +31,12 @@ def test_libyaml_fast_path_matches_the_reference_loader(path):
     ("a: &x [1]\nb: *x\n", "t.yaml:2:4: aliases (*name) are not allowed in wildpress files"),
     ("a: 1\na: 2\n", "t.yaml:2:1: duplicate key 'a' (first defined on line 1)"),
     ("a: " + "[" * 100 + "]" * 100 + "\n", "nesting deeper than 32 levels"),
-    ("a: !!python/object:os.system x\n", "t.yaml:1:4: tag tag:yaml.org,2002:python/object:os.system is not allowed"),
+    ("a: !!python/object:os.system x\n", "t.yaml:1:4: YAML tags (!!python/object:os.system) are not allowed"),
+    ("a: !!python/object/apply:os.system [ls]\n", "t.yaml:1:4: YAML tags (!!python/object/apply:os.system) are not"),
+    ("a:\n  b: !!map {x: 1}\n", "t.yaml:2:6: YAML tags (!!map) are not allowed in wildpress files"),
+    ("a: !!str x\n", "t.yaml:1:4: YAML tags (!!str) are not allowed in wildpress files"),
+    ("a: 1\nb: 'open\n" + "c: 2\n" * 117, "t.yaml:2:4: invalid YAML: quoted text starting here is not closed "
+                                            "(the file ended at line 120, column 1)"),
     ("<<: {a: 1}\n", "t.yaml:1:1: merge keys (<<) are not allowed"),
 ])
 def test_refused_constructs(text, message):

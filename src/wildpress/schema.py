@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 SCHEMA_VERSION = 1
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 IUCN_CATEGORIES = {
     "EX": "Extinct",
@@ -34,15 +35,27 @@ UNITS = {
 
 LANG_KEY = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
+# Generous caps: a real fact sheet is far below them, and they keep a hostile file from
+# making validation or layout run for minutes (listed in docs/species-schema.md).
+MAX_TEXT = 5000  # characters in one text (per language)
+MAX_SHORT = 500  # characters in a name, credit, title or other short field
+MAX_ITEMS = 50  # items in a list (quick facts, diet, threats, ...)
+MAX_COUNTRIES = 250
+MAX_SOURCES = 100
+MAX_LANGUAGES = 30  # languages one text may be given in
+MAX_MEASUREMENTS = 30
+MAX_ID = 64  # characters in an id (it becomes part of file names)
+
 _TEXT = {
     "title": "text",
     "description": "Plain text, or the same text per language: `{en: ..., ru: ...}`.",
     "anyOf": [
-        {"type": "string", "minLength": 1},
+        {"type": "string", "minLength": 1, "maxLength": MAX_TEXT},
         {
             "type": "object",
             "minProperties": 1,
-            "patternProperties": {LANG_KEY: {"type": "string", "minLength": 1}},
+            "maxProperties": MAX_LANGUAGES,
+            "patternProperties": {LANG_KEY: {"type": "string", "minLength": 1, "maxLength": MAX_TEXT}},
             "additionalProperties": False,
         },
     ],
@@ -83,8 +96,10 @@ _MEASUREMENT = {
     "anyOf": [{"required": ["value"]}, {"required": ["min"]}, {"required": ["max"]}],
 }
 
-_URL = {"type": "string", "pattern": r"^https?://\S+$", "title": "web address"}
-_TEXT_LIST = {"type": "array", "items": {"$ref": "#/$defs/text"}}
+_URL = {"type": "string", "pattern": r"^https?://\S+$", "maxLength": 2000, "title": "web address"}
+_TEXT_LIST = {"type": "array", "items": {"$ref": "#/$defs/text"}, "maxItems": MAX_ITEMS}
+_SHORT = {"type": "string", "maxLength": MAX_SHORT}
+_COUNTRIES = {"type": "array", "items": {"type": "string", "pattern": "^[A-Z]{2}$"}, "maxItems": MAX_COUNTRIES}
 _YEAR = {"type": "integer", "minimum": 1750, "maximum": 2200, "title": "year"}
 
 
@@ -106,7 +121,7 @@ SPECIES_SCHEMA: dict = {
         {
             "schema": {"const": SCHEMA_VERSION, "description": "Format version; must be `1`."},
             "id": {
-                "type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$",
+                "type": "string", "pattern": ID_PATTERN, "maxLength": MAX_ID,
                 "title": "id (lower-case letters and digits joined by single hyphens, e.g. amur-leopard)",
                 "description": "Slug used in output names; defaults to the file name.",
             },
@@ -117,7 +132,7 @@ SPECIES_SCHEMA: dict = {
                                  "invertebrate", "plant", "fungus"],
                         "description": "Broad group; layouts use it for fallbacks and icons.",
                     },
-                    "class": {"type": "string"}, "order": {"type": "string"}, "family": {"type": "string"},
+                    "class": _SHORT, "order": _SHORT, "family": _SHORT,
                 },
                 description="Classification.",
             ),
@@ -125,7 +140,7 @@ SPECIES_SCHEMA: dict = {
                 {
                     "common": {"$ref": "#/$defs/text", "description": "Common name, e.g. 'Amur leopard'."},
                     "scientific": {
-                        "type": "string", "pattern": r"^[A-Z][a-z]+( ×)?( [a-z][a-z-]+){1,3}$",
+                        "type": "string", "pattern": r"^[A-Z][a-z]+( ×)?( [a-z][a-z-]+){1,3}$", "maxLength": 200,
                         "title": "scientific name (Genus species [subspecies], genus capitalised)",
                         "description": "Binomial or trinomial, printed in italics.",
                     },
@@ -139,8 +154,8 @@ SPECIES_SCHEMA: dict = {
                     "category": {"enum": list(IUCN_CATEGORIES), "title": "an IUCN category",
                                  "description": "IUCN Red List category code."},
                     "year": {**_YEAR, "description": "Year of the assessment."},
-                    "source": {"type": "string", "description": "Who assessed it, e.g. 'IUCN Red List'."},
-                    "criteria": {"type": "string", "description": "Red List criteria, e.g. 'C2a(i)'."},
+                    "source": {**_SHORT, "description": "Who assessed it, e.g. 'IUCN Red List'."},
+                    "criteria": {**_SHORT, "description": "Red List criteria, e.g. 'C2a(i)'."},
                     "scope": {"$ref": "#/$defs/text", "description": "Taxon or region assessed, if not the whole species."},
                 },
                 ["category"],
@@ -154,11 +169,11 @@ SPECIES_SCHEMA: dict = {
                     "trend": {"enum": ["increasing", "decreasing", "stable", "unknown"]},
                     "year": {**_YEAR, "description": "Year the estimate refers to."},
                     "subpopulations": {
-                        "type": "array",
+                        "type": "array", "maxItems": MAX_ITEMS,
                         "items": _obj(
                             {
                                 "region": {"$ref": "#/$defs/text"},
-                                "countries": {"type": "array", "items": {"type": "string", "pattern": "^[A-Z]{2}$"}},
+                                "countries": _COUNTRIES,
                                 "estimate": {"$ref": "#/$defs/quantity"},
                                 "note": {"$ref": "#/$defs/text"},
                             },
@@ -174,12 +189,12 @@ SPECIES_SCHEMA: dict = {
                 "description": "Body measurements keyed by what they measure: length, height, weight, "
                                "tail, wingspan, lifespan, or any other lower-case key.",
                 "patternProperties": {r"^[a-z][a-z0-9_]*$": {"$ref": "#/$defs/measurement"}},
-                "additionalProperties": False,
+                "additionalProperties": False, "maxProperties": MAX_MEASUREMENTS,
             },
             "range": _obj(
                 {
                     "countries": {
-                        "type": "array", "items": {"type": "string", "pattern": "^[A-Z]{2}$"},
+                        **_COUNTRIES,
                         "description": "ISO 3166-1 alpha-2 codes of the countries it lives in.",
                     },
                     "region": {"$ref": "#/$defs/text", "description": "Where within them."},
@@ -195,7 +210,7 @@ SPECIES_SCHEMA: dict = {
             "diet": {**_TEXT_LIST, "description": "What it eats, one item each."},
             "quick_facts": {**_TEXT_LIST, "description": "Short facts, one sentence each."},
             "threats": {
-                "type": "array",
+                "type": "array", "maxItems": MAX_ITEMS,
                 "items": _obj({"name": {"$ref": "#/$defs/text"}, "detail": {"$ref": "#/$defs/text"}}, ["name"]),
                 "description": "Threats: a short name and an optional one-line detail.",
             },
@@ -204,17 +219,18 @@ SPECIES_SCHEMA: dict = {
                     "text": {"$ref": "#/$defs/text", "description": "What is being done."},
                     "actions": {**_TEXT_LIST, "description": "Concrete actions."},
                     "organisations": {
-                        "type": "array",
-                        "items": _obj({"name": {"type": "string"}, "short": {"type": "string"}, "url": _URL}, ["name"]),
+                        "type": "array", "maxItems": MAX_ITEMS,
+                        "items": _obj({"name": _SHORT, "short": _SHORT, "url": _URL}, ["name"]),
                     },
                 },
                 description="Conservation work.",
             ),
             "photo": _obj(
                 {
-                    "file": {"type": "string", "description": "Image path relative to the species file."},
-                    "credit": {"type": "string", "description": "Photographer or owner."},
-                    "licence": {"type": "string", "description": "Short licence name, e.g. 'CC BY 4.0'."},
+                    "file": {**_SHORT, "description": "Image path relative to the species file "
+                                                      "(inside the project folder)."},
+                    "credit": {**_SHORT, "description": "Photographer or owner."},
+                    "licence": {**_SHORT, "description": "Short licence name, e.g. 'CC BY 4.0'."},
                     "alt": {"$ref": "#/$defs/text", "description": "Description for screen readers."},
                     "focal_point": _obj(
                         {"x": {"type": "number", "minimum": 0, "maximum": 1},
@@ -232,9 +248,9 @@ SPECIES_SCHEMA: dict = {
                 description="Web links (printed and, later, as QR codes).",
             ),
             "sources": {
-                "type": "array", "minItems": 1,
+                "type": "array", "minItems": 1, "maxItems": MAX_SOURCES,
                 "items": _obj(
-                    {"title": {"type": "string"}, "publisher": {"type": "string"}, "url": _URL,
+                    {"title": _SHORT, "publisher": _SHORT, "url": _URL,
                      "year": _YEAR, "accessed": {"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"}},
                     ["title"],
                 ),

@@ -7,6 +7,7 @@ regenerates it and a test fails when it is stale.
 
 from __future__ import annotations
 
+from . import schema as _schema
 from .schema import IUCN_CATEGORIES, SCHEMA_VERSION, SPECIES_SCHEMA, UNITS
 
 
@@ -19,14 +20,18 @@ def _type_of(schema: dict) -> str:
         return "one of " + ", ".join(f"`{v}`" for v in schema["enum"])
     kind = schema.get("type", "any")
     if kind == "array":
-        return f"list of {_type_of(schema.get('items', {}))}"
+        cap = f" (at most {schema['maxItems']})" if "maxItems" in schema else ""
+        return f"list of {_type_of(schema.get('items', {}))}{cap}"
     if kind == "object" and "patternProperties" in schema:
-        return "mapping of " + _type_of(next(iter(schema["patternProperties"].values())))
+        cap = f" (at most {schema['maxProperties']})" if "maxProperties" in schema else ""
+        return "mapping of " + _type_of(next(iter(schema["patternProperties"].values()))) + cap
     words = {"string": "text", "integer": "whole number", "number": "number", "boolean": "true/false",
              "object": "mapping"}
     label = words.get(kind, kind)
     if "pattern" in schema and "title" in schema:
         label += f" ({schema['title']})"
+    if "maxLength" in schema:
+        label += f", at most {schema['maxLength']} characters"
     return label
 
 
@@ -60,11 +65,26 @@ def schema_markdown() -> str:
         "",
         "## Shared types",
         "",
-        f"- **text**: {defs['text']['description']}",
+        f"- **text**: {defs['text']['description']} At most {_schema.MAX_TEXT} characters per language, "
+        f"in at most {_schema.MAX_LANGUAGES} languages.",
         f"- **quantity**: {defs['quantity']['description']} Qualifiers: "
         + ", ".join(f"`{q}`" for q in defs["quantity"]["properties"]["qualifier"]["enum"]) + ".",
         f"- **measurement**: {defs['measurement']['description']} Units: "
         + ", ".join(f"`{u}`" for u in UNITS) + ". Optional `label` and `note`.",
+        "",
+        "## Limits",
+        "",
+        "Species files come from many hands, so everything is capped well above what a real file "
+        "needs; going over a cap is a validation error at the file and line.",
+        "",
+        f"- A file is at most 1 MB, nested at most 32 levels, with no YAML tags, aliases or merge keys.",
+        f"- Text: {_schema.MAX_TEXT} characters per language; names, credits and titles: "
+        f"{_schema.MAX_SHORT} characters; an `id`: {_schema.MAX_ID} characters.",
+        f"- Lists: {_schema.MAX_ITEMS} items (`range.countries`: {_schema.MAX_COUNTRIES}, "
+        f"`sources`: {_schema.MAX_SOURCES}); `measurements`: {_schema.MAX_MEASUREMENTS} entries.",
+        "- Photos: JPEG, PNG, WebP, GIF or SVG (recognised by their content, not their name), "
+        "at most 150 megapixels and 64 MB, inside the project folder.",
+        "- An id taken from the file name (when `id` is not given) must follow the `id` rule too.",
         "",
         "## IUCN categories",
         "",

@@ -33,7 +33,7 @@ _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fals
 
 
 class _NoAliasComposer(Composer):
-    """Refuse aliases outright: they are never needed in a species file."""
+    """Refuse aliases and every explicit tag outright: neither is ever needed in a species file."""
 
     def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
         if self.check_event(yaml.AliasEvent):
@@ -41,6 +41,10 @@ class _NoAliasComposer(Composer):
             raise yaml.MarkedYAMLError(
                 None, None, "aliases (*name) are not allowed in wildpress files", event.start_mark
             )
+        event = self.peek_event()
+        if getattr(event, "tag", None) is not None:  # on a scalar, a list or a mapping alike
+            raise yaml.MarkedYAMLError(None, None, f"YAML tags ({_tag(event.tag)}) are not allowed in wildpress files",
+                                       event.start_mark)
         return super().compose_node(parent, index)
 
 
@@ -113,8 +117,14 @@ def _build(node, path: tuple, doc: Located, depth: int = 0, seen: set | None = N
             doc.raw[path] = node.value
         return value
     if isinstance(node, SequenceNode):
+        if node.tag != "tag:yaml.org,2002:seq":
+            raise yaml.MarkedYAMLError(None, None, f"YAML tags ({_tag(node.tag)}) are not allowed in wildpress files",
+                                       node.start_mark)
         return [_build(item, path + (i,), doc, depth + 1, seen) for i, item in enumerate(node.value)]
     if isinstance(node, MappingNode):
+        if node.tag != "tag:yaml.org,2002:map":
+            raise yaml.MarkedYAMLError(None, None, f"YAML tags ({_tag(node.tag)}) are not allowed in wildpress files",
+                                       node.start_mark)
         result: dict = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
@@ -178,7 +188,7 @@ def load_text(text: str, file: Path | str) -> Located:
     the pure-Python loader, whose messages and positions are the ones we report.
     """
     file = Path(file)
-    if _FastLoader is not None:
+    if _FastLoader is not None and "!" not in text:  # libyaml cannot tell `!!str x` from `x`: tags go slow
         try:
             return _parse(_FastLoader, text, file)
         except (yaml.YAMLError, _SharedNode, RecursionError):
@@ -186,28 +196,50 @@ def load_text(text: str, file: Path | str) -> Located:
     try:
         return _parse(_Loader, text, file)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        message = exc.problem or exc.context or "invalid YAML"
-        if exc.context and exc.problem:
-            message = f"{exc.context}: {exc.problem}" if "while" not in exc.context else f"invalid YAML: {exc.problem}"
-        raise YAMLProblem(Problem(file, line, col, "", message)) from None
+        raise YAMLProblem(_syntax_problem(exc, file)) from None
     except yaml.YAMLError as exc:  # reader errors (bad bytes) have no MarkedYAMLError base
         raise YAMLProblem(Problem(file, None, None, "", f"invalid YAML: {exc}")) from None
     except RecursionError:
         raise YAMLProblem(Problem(file, None, None, "", f"nesting deeper than {MAX_DEPTH} levels")) from None
 
 
-def load_file(file: Path | str) -> Located:
-    """Read and parse a YAML file with the size limit and strict rules above."""
+_CONSTRUCTS = {"a quoted scalar": "quoted text", "a flow sequence": "a [...] list",
+               "a flow mapping": "a {...} mapping", "a block scalar": "a | or > block"}
+
+
+def _tag(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, file: Path) -> Problem:
+    """Locate a syntax error; when the broken construct started on an earlier line (an unclosed
+    quote or bracket), report it where it started and say where the parser gave up."""
+    mark, start = exc.problem_mark or exc.context_mark, exc.context_mark
+    message = exc.problem or exc.context or "invalid YAML"
+    if exc.context and exc.problem:
+        message = f"{exc.context}: {exc.problem}" if "while" not in exc.context else f"invalid YAML: {exc.problem}"
+    if start is not None and mark is not None and start.line < mark.line and "while" in (exc.context or ""):
+        construct = exc.context.split("while ", 1)[1].replace("scanning ", "").replace("parsing ", "")
+        construct = _CONSTRUCTS.get(construct, construct)
+        problem = (exc.problem or "").replace("found unexpected end of stream", "the file ended")
+        return Problem(file, start.line + 1, start.column + 1, "",
+                       f"invalid YAML: {construct} starting here is not closed "
+                       f"({problem} at line {mark.line + 1}, column {mark.column + 1})")
+    line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+    return Problem(file, line, col, "", message)
+
+
+def load_file(file: Path | str, confinement=None) -> Located:
+    """Read (through ``confinement`` when given: see :mod:`wildpress.safety.confine`) and parse a
+    YAML file with the size limit and strict rules above. FIFOs and devices are never opened."""
+    from .safety.confine import Refused, read_regular
+
     file = Path(file)
     try:
-        size = file.stat().st_size
-        if size > MAX_BYTES:
-            raise YAMLProblem(Problem(file, None, None, "", f"file is {size} bytes; the limit is {MAX_BYTES}"))
-        raw = file.read_bytes()
-    except OSError as exc:
-        raise YAMLProblem(Problem(file, None, None, "", f"cannot read file: {exc.strerror}")) from None
+        raw = confinement.read_bytes(file, max_bytes=MAX_BYTES) if confinement else read_regular(file, MAX_BYTES)
+    except Refused as exc:
+        reason = exc.reason.replace(f"{file} is ", "file is ").replace(f"cannot read {file}:", "cannot read file:")
+        raise YAMLProblem(Problem(file, None, None, "", reason)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
