@@ -1,21 +1,27 @@
-"""The only way WeasyPrint may load a resource: files inside allowed folders.
+"""The only way WeasyPrint may load a resource: confined files and data: URLs.
 
 WeasyPrint's default fetcher follows ``../``, absolute ``file://`` paths,
 symlinks and network URLs, and will read ``/dev/zero`` until memory runs out.
-Layouts and species files come from volunteers, so every fetch is checked
-here: regular files only, resolved (symlinks included) inside the project's
-own folders, under a size cap; ``data:`` URLs are allowed, nothing else.
+Layouts and species files come from volunteers, so every fetch goes through
+the same :class:`~wildpress.safety.confine.Confinement` as every other read,
+and images are checked (real format, pixel cap, safe SVG) before WeasyPrint
+decodes them.
 """
 
 from __future__ import annotations
 
 import mimetypes
+import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-MAX_RESOURCE_BYTES = 64 * 1024 * 1024  # a print-resolution A0 photo stays well under this
+from .safety.confine import MAX_FILE_BYTES, Confinement, Refused
+from .safety.images import IMAGE_SUFFIXES, image_problem, sniff
+
+MAX_RESOURCE_BYTES = MAX_FILE_BYTES
+_checked_images: dict[tuple, str | None] = {}  # (real path, size, mtime) -> problem
 
 
 class BlockedResource(ValueError):
@@ -23,17 +29,18 @@ class BlockedResource(ValueError):
 
 
 class ConfinedFetcher(URLFetcher):
-    """URL fetcher that serves files from ``roots`` and data: URLs only."""
+    """URL fetcher that serves confined files and data: URLs only."""
 
-    def __init__(self, roots: list[Path]):
+    def __init__(self, confinement: Confinement | list[Path]):
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
-        self.roots = [Path(r).resolve() for r in roots]
+        if not isinstance(confinement, Confinement):
+            confinement = Confinement(tuple(Path(os.path.realpath(r)) for r in confinement))
+        self.confinement = confinement
         self.fetched: list[Path] = []
 
     def allows(self, path: Path) -> bool:
         """True if ``path`` (after resolving symlinks) lies inside an allowed root."""
-        real = Path(path).resolve()
-        return any(real.is_relative_to(root) for root in self.roots)
+        return self.confinement.allows(Path(os.path.realpath(path)))
 
     def fetch(self, url, headers=None):
         """Serve ``url`` if it is a data: URL or an allowed regular file; raise otherwise."""
@@ -41,16 +48,22 @@ class ConfinedFetcher(URLFetcher):
         if parts.scheme == "data":
             return super().fetch(url, headers)
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-            raise BlockedResource(f"blocked resource {url}: only files inside the project may be used")
+            raise BlockedResource(f"blocked resource {url[:200]}: only files inside the project may be used")
         path = Path(unquote(parts.path))
-        real = path.resolve()
-        if not self.allows(real):
-            raise BlockedResource(f"blocked resource {path}: outside the project's folders")
-        if not real.is_file():
-            raise BlockedResource(f"missing resource {path}")
-        size = real.stat().st_size
-        if size > MAX_RESOURCE_BYTES:
-            raise BlockedResource(f"resource {path} is {size} bytes; the limit is {MAX_RESOURCE_BYTES}")
+        try:
+            real = self.confinement.check(path)
+            data = self.confinement.read_bytes(real)
+        except Refused as exc:
+            raise BlockedResource(f"blocked resource: {exc}") from None
+        kind = sniff(data)
+        if kind or real.suffix.lower() in IMAGE_SUFFIXES:
+            info = os.stat(real)
+            key = (real, info.st_size, info.st_mtime_ns)
+            if key not in _checked_images:
+                _checked_images[key] = image_problem(data, path.name)
+            if _checked_images[key]:
+                raise BlockedResource(_checked_images[key])
         self.fetched.append(real)
-        mime = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(real.as_uri(), real.read_bytes(), {"Content-Type": mime})
+        mime = {"SVG": "image/svg+xml"}.get(kind or "") or mimetypes.guess_type(real.name)[0] \
+            or "application/octet-stream"
+        return URLFetcherResponse(real.as_uri(), data, {"Content-Type": mime})

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -19,7 +21,8 @@ from jsonschema import Draft202012Validator
 
 from .errors import DataError, Problem
 from .formatting import MEASUREMENT_LABELS
-from .schema import IUCN_CATEGORIES, SPECIES_SCHEMA
+from .safety.confine import Confinement, Refused
+from .schema import ID_PATTERN, IUCN_CATEGORIES, MAX_ID, SPECIES_SCHEMA
 from .yamlsafe import Located, YAMLProblem, format_path, load_file
 
 _VALIDATOR = Draft202012Validator(SPECIES_SCHEMA)
@@ -101,17 +104,43 @@ def _known_keys(schema: dict) -> list[str]:
     return sorted(schema.get("properties", {}))
 
 
-def _schema_problems(doc: Located) -> list[Problem]:
+def _limit_message(kind: str, limit: Any, value: Any) -> str | None:
+    """Sentences for the schema's caps (maxItems, maxLength, maxProperties)."""
+    if kind == "maxItems":
+        return f"has {len(value)} items; the limit is {limit}"
+    if kind == "maxLength":
+        return f"is {len(value)} characters long; the limit is {limit}"
+    if kind == "maxProperties":
+        return f"has {len(value)} entries; the limit is {limit}"
+    return None
+
+
+def _text_message(error) -> tuple[tuple, str]:
+    """(relative path, sentence) for a value that is not valid text: too long beats wrong type."""
+    for sub in sorted(error.context, key=lambda e: len(e.absolute_path), reverse=True):
+        msg = _limit_message(sub.validator, sub.validator_value, sub.instance)
+        if msg:
+            return tuple(sub.relative_path), msg
+    return (), f"expected text or a per-language mapping like {{en: ...}}, got {_describe(error.instance)}"
+
+
+def _schema_problems(doc: Located, validator: Draft202012Validator = _VALIDATOR) -> list[Problem]:
+    """Every schema error of ``doc`` as a located, human sentence (unknown keys are warnings)."""
     problems = []
-    for error in sorted(_VALIDATOR.iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))):
+    for error in sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))):
         path = tuple(error.absolute_path)
         kind, schema, value = error.validator, error.schema, error.instance
         line, col = doc.where(path)
         fpath = format_path(path)
+        if kind == "anyOf" and schema.get("title") == "text":
+            sub, msg = _text_message(error)
+            line, col = doc.where(path + sub)
+            problems.append(Problem(doc.file, line, col, format_path(path + sub), msg))
+            continue
         if kind == "additionalProperties":
             known = _known_keys(schema)
             for key in sorted(set(value) - set(known)):
-                if any(__import__("re").match(p, key) for p in schema.get("patternProperties", {})):
+                if any(re.match(p, key) for p in schema.get("patternProperties", {})):
                     continue
                 kl, kc = doc.where(path + (key,), key=True)
                 hint = difflib.get_close_matches(key, known, n=1)
@@ -132,8 +161,8 @@ def _schema_problems(doc: Located) -> list[Problem]:
         elif kind == "type":
             expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
             msg = f"expected {' or '.join(_TYPE_WORDS.get(t, t) for t in expected)}, got {_describe(value)}"
-        elif kind == "anyOf" and schema.get("title") == "text":
-            msg = f"expected text or a per-language mapping like {{en: ...}}, got {_describe(value)}"
+        elif _limit_message(kind, error.validator_value, value):
+            msg = _limit_message(kind, error.validator_value, value)
         elif kind == "anyOf" and schema.get("title") in ("quantity", "measurement"):
             msg = "needs a 'value', or a 'min' and/or 'max'"
         elif kind == "pattern":
@@ -158,30 +187,29 @@ def _iter_quantities(data: Any, path: tuple = ()) -> Iterable[tuple[tuple, dict]
             yield from _iter_quantities(value, path + (i,))
 
 
-def image_problem(path: Path) -> str | None:
-    """Why ``path`` is not a usable image, or None.
+def _photo_problem(doc: Located, name: str, confinement: Confinement) -> str | None:
+    """Why the photo ``name`` (relative to the species file) cannot be printed, or None.
 
-    WeasyPrint embeds a JPEG without decoding it, so a truncated download would
-    print as a grey band; decoding at 1/8 scale reads every byte but stays fast.
+    The same confinement decides here and when WeasyPrint fetches the photo,
+    so ``validate`` and ``build`` agree on what is inside the project.
     """
-    from PIL import Image, ImageFile, UnidentifiedImageError
+    from .safety.images import image_problem
 
-    # WeasyPrint switches Pillow to accepting truncated files, process-wide; not for this check.
-    tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    target = doc.file.parent / name
     try:
-        with Image.open(path) as image:
-            image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
-            image.load()
-    except UnidentifiedImageError:
-        return f"{path.name} is not an image format wildpress can print (use JPEG, PNG or WebP)"
-    except (OSError, SyntaxError, ValueError) as exc:
-        return f"{path.name} is damaged or incomplete ({exc})"
-    finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
-    return None
+        real = confinement.check(target)
+    except Refused as exc:
+        if "not found" in exc.reason:
+            return f"photo file not found: {os.path.abspath(target)}"
+        return f"photo must be inside the project folder: {exc.reason}"
+    try:
+        data = confinement.read_bytes(real)
+    except Refused as exc:
+        return f"photo {name}: {exc.reason.replace(str(real), 'it')}"
+    return image_problem(data, Path(name).name)
 
 
-def _semantic_problems(doc: Located, allowed_roots: list[Path]) -> list[Problem]:
+def _semantic_problems(doc: Located, confinement: Confinement) -> list[Problem]:
     """Rules JSON Schema cannot say; only run on a schema-valid document."""
     data, problems = doc.data, []
 
@@ -209,23 +237,30 @@ def _semantic_problems(doc: Located, allowed_roots: list[Path]) -> list[Problem]
                                     "warning"))
     photo = data.get("photo")
     if photo:
-        target = (doc.file.parent / photo["file"]).resolve()
-        if not any(target.is_relative_to(root) for root in allowed_roots):
-            add(("photo", "file"), "photo must be inside the project folder")
-        elif not target.is_file():
-            add(("photo", "file"), f"photo file not found: {target}")
-        else:
-            damage = image_problem(target)
-            if damage:
-                add(("photo", "file"), damage)
+        problem = _photo_problem(doc, photo["file"], confinement)
+        if problem:
+            add(("photo", "file"), problem)
+    if "id" not in data:
+        stem = doc.file.name.rsplit(".", 1)[0]
+        if len(stem) > MAX_ID or not re.match(ID_PATTERN, stem):
+            problems.append(Problem(doc.file, None, None, "id", f"the file name {_describe(stem)} cannot be the id "
+                                    f"(lower-case letters and digits joined by single hyphens, at most {MAX_ID} "
+                                    "characters): rename the file or give the species an `id:`"))
     return problems
 
 
-def check_file(file: Path | str, allowed_roots: list[Path] | None = None) -> tuple[Species | None, list[Problem]]:
-    """Validate one species file; returns the species (None if invalid) and all problems."""
+def check_file(file: Path | str, allowed_roots: list[Path] | None = None,
+               confinement: Confinement | None = None) -> tuple[Species | None, list[Problem]]:
+    """Validate one species file; returns the species (None if invalid) and all problems.
+
+    Files and photos are read through ``confinement`` (default: the current folder
+    and the file's own folder, plus ``allowed_roots``, and wildpress's own files).
+    """
     file = Path(file)
+    if confinement is None:
+        confinement = Confinement.for_project(Path.cwd(), [file, *(allowed_roots or [])])
     try:
-        doc = load_file(file)
+        doc = load_file(file, confinement)
     except YAMLProblem as exc:
         return None, [exc.problem]
     if not isinstance(doc.data, dict):
@@ -233,8 +268,7 @@ def check_file(file: Path | str, allowed_roots: list[Path] | None = None) -> tup
     _coerce_plain_scalars(doc)
     problems = _schema_problems(doc)
     if not any(p.severity == "error" for p in problems):
-        roots = allowed_roots or [file.parent.resolve()]
-        problems += _semantic_problems(doc, roots)
+        problems += _semantic_problems(doc, confinement)
     problems.sort(key=lambda p: (p.line or 0, p.column or 0))
     if any(p.severity == "error" for p in problems):
         return None, problems
@@ -244,13 +278,13 @@ def check_file(file: Path | str, allowed_roots: list[Path] | None = None) -> tup
     for key in _NONE_DEFAULTS:
         data.setdefault(key, None)
     data["status"] = {**data["status"], "name": IUCN_CATEGORIES[data["status"]["category"]]}
-    species_id = data.get("id") or file.stem
+    species_id = data.get("id") or file.name.rsplit(".", 1)[0]
     data["id"] = species_id
     return Species(species_id, file, data, [p for p in problems if p.severity == "warning"]), problems
 
 
-def load_species(files: Iterable[Path], strict: bool = False,
-                 allowed_roots: list[Path] | None = None) -> tuple[list[Species], list[Problem]]:
+def load_species(files: Iterable[Path], strict: bool = False, allowed_roots: list[Path] | None = None,
+                 confinement: Confinement | None = None) -> tuple[list[Species], list[Problem]]:
     """Validate every file before anything renders; raise DataError listing all problems.
 
     Warnings (unknown keys) become errors under ``strict``. Returns the species
@@ -258,15 +292,16 @@ def load_species(files: Iterable[Path], strict: bool = False,
     """
     species, problems = [], []
     for file in files:
-        sp, found = check_file(file, allowed_roots)
+        sp, found = check_file(file, allowed_roots, confinement)
         problems += found
         if sp:
             species.append(sp)
     seen: dict[str, Path] = {}
     for sp in species:
-        if sp.id in seen:
-            problems.append(Problem(sp.file, None, None, "id", f"species id '{sp.id}' is also used by {seen[sp.id]}"))
-        seen[sp.id] = sp.file
+        if sp.id.casefold() in seen:
+            problems.append(Problem(sp.file, None, None, "id",
+                                    f"species id '{sp.id}' is also used by {seen[sp.id.casefold()]}"))
+        seen[sp.id.casefold()] = sp.file
     if strict:  # --strict: every warning is an error, and is reported as one
         problems = [dataclasses.replace(p, severity="error") for p in problems]
     if any(p.severity == "error" for p in problems):
@@ -275,11 +310,23 @@ def load_species(files: Iterable[Path], strict: bool = False,
 
 
 def find_species_files(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders to the ``*.yaml``/``*.yml`` files inside them, sorted."""
+    """Expand folders to the ``*.yaml``/``*.yml`` files inside them, sorted.
+
+    Links to folders are not followed (no loops, no escaping the folder); links
+    to files are listed, and the confined reader decides whether they may be read.
+    FIFOs and devices named ``*.yaml`` inside a folder are skipped.
+    """
     files: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+            found = []
+            for folder, dirs, names in os.walk(path):
+                dirs.sort()
+                for name in names:
+                    candidate = Path(folder) / name
+                    if candidate.suffix in (".yaml", ".yml") and (candidate.is_symlink() or candidate.is_file()):
+                        found.append(candidate)
+            files += sorted(found)
         else:
             files.append(path)
     return files

@@ -94,7 +94,7 @@ class Confinement:
         named, the built-in layouts and fonts and the asset cache."""
         roots = [Path(project or Path.cwd()), layouts_dir(), fonts_dir(), cache_dir()]
         for path in map(Path, named):
-            roots.append(path if path.is_dir() and not path.is_symlink() else path.parent)
+            roots.append(path if path.is_dir() else path.parent)
         real = []
         for root in roots:
             try:
@@ -111,11 +111,18 @@ class Confinement:
 
     def check(self, path: Path | str, asker: Path | str | None = None) -> Path:
         """The real path of ``path`` if it may be read; raise :class:`Refused` otherwise."""
-        real = real_path(path)
+        try:
+            real = real_path(path)
+        except Refused:
+            lexical = Path(os.path.normpath(os.path.abspath(path)))
+            if not self.allows(lexical):  # missing and outside: say outside, it is the real problem
+                raise Refused(path, f"refused {path}: it is outside the project folder and "
+                                    "wildpress's own layouts and fonts", asker) from None
+            raise
         if not self.allows(real):
-            link = f" (it leads to {real})" if Path(os.path.abspath(path)) != real else ""
-            raise Refused(path, f"refused {path}{link}: only files inside the project folder and "
-                                "wildpress's own layouts and fonts may be read", asker)
+            link = f" (a link to {real})" if Path(os.path.abspath(path)) != real else ""
+            raise Refused(path, f"refused {path}{link}: it is outside the project folder and "
+                                "wildpress's own layouts and fonts", asker)
         return real
 
     def read_bytes(self, path: Path | str, asker: Path | str | None = None, max_bytes: int | None = None) -> bytes:

@@ -1,0 +1,154 @@
+"""Templates from volunteers: confined loading and bounded work.
+
+:class:`ConfinedLoader` replaces Jinja's FileSystemLoader: every template,
+include, import and parent is read through :class:`~.confine.Confinement`,
+so a template that is a symlink to ``/etc/passwd`` is refused, not printed.
+:class:`BoundedEnvironment` is Jinja's immutable sandbox with limits on
+``range()``, powers, repeated and joined text, recursion and total output;
+a breach raises :class:`TemplateLimit`, which Jinja locates at the template
+line that caused it (:func:`location`).
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from .confine import Confinement, Refused
+
+MAX_TEMPLATE_BYTES = 1_000_000
+MAX_RANGE = 10_000  # items in one range(); a deck of every species is far below this
+MAX_POWER_BITS = 4_096  # results of ** on integers
+MAX_TEXT = 2_000_000  # characters in one string built with *, + or a block
+MAX_OUTPUT = 20_000_000  # characters of HTML one document may produce
+
+
+class TemplateLimit(SecurityError):
+    """A template exceeded one of the limits above."""
+
+
+class ConfinedLoader(jinja2.BaseLoader):
+    """Loads templates from layout folders (own first) through a Confinement."""
+
+    def __init__(self, folders: list[Path], confinement: Confinement, asker: str = ""):
+        self.folders = [Path(f) for f in folders]
+        self.confinement = confinement
+        self.asker = asker
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)  # refuses '..' and empty names
+        for folder in self.folders:
+            path = folder.joinpath(*pieces)
+            if not os.path.lexists(path):
+                continue
+            try:
+                text = self.confinement.read_text(path, max_bytes=MAX_TEMPLATE_BYTES)
+                mtime = os.stat(path).st_mtime_ns
+            except Refused as exc:
+                raise TemplateLimit(f"template {template!r}: {exc.reason}") from None
+
+            def uptodate(path: Path = path, mtime: int = mtime) -> bool:
+                try:
+                    return os.stat(path).st_mtime_ns == mtime
+                except OSError:
+                    return False
+
+            return text, str(path), uptodate
+        raise jinja2.TemplateNotFound(template)
+
+    def list_templates(self) -> list[str]:  # pragma: no cover - not used by wildpress
+        return []
+
+
+def safe_range(*args: int) -> range:
+    """``range()`` of at most MAX_RANGE items."""
+    rng = range(*args)
+    if len(rng) > MAX_RANGE:
+        raise TemplateLimit(f"range() of {len(rng)} items; the limit is {MAX_RANGE}")
+    return rng
+
+
+def _size(value: Any) -> int:
+    return len(value) if isinstance(value, (str, list, tuple, bytes)) else 0
+
+
+def _checked_join(parts) -> str:
+    text = "".join(parts)
+    if len(text) > MAX_TEXT:
+        raise TemplateLimit(f"a block or macro produced {len(text)} characters; the limit is {MAX_TEXT}")
+    return text
+
+
+class BoundedEnvironment(ImmutableSandboxedEnvironment):
+    """Immutable sandbox whose ranges, powers, text sizes and recursion are limited."""
+
+    intercepted_binops = frozenset({"**", "*", "+"})  # also keeps them from being folded at compile time
+
+    def __init__(self, **options: Any):
+        super().__init__(**options)
+        self.globals["range"] = safe_range
+        self.concat = _checked_join
+
+    def call_binop(self, context: jinja2.runtime.Context, operator_name: str, left: Any, right: Any) -> Any:
+        if operator_name == "**":
+            if isinstance(left, int) and isinstance(right, int) and abs(left) > 1 and right > 0:
+                if right * math.log2(abs(left)) > MAX_POWER_BITS:
+                    raise TemplateLimit(f"{left} ** {right} is too large; results are limited to "
+                                        f"{MAX_POWER_BITS} bits")
+            return operator.pow(left, right)
+        if operator_name == "*":
+            for seq, count in ((left, right), (right, left)):
+                if _size(seq) and isinstance(count, int) and _size(seq) * count > MAX_TEXT:
+                    raise TemplateLimit(f"repeating {_size(seq)} items {count} times exceeds the limit "
+                                        f"of {MAX_TEXT}")
+            return operator.mul(left, right)
+        if operator_name == "+":
+            if _size(left) + _size(right) > MAX_TEXT:
+                raise TemplateLimit(f"joining gives {_size(left) + _size(right)} items; the limit is {MAX_TEXT}")
+            return operator.add(left, right)
+        return super().call_binop(context, operator_name, left, right)
+
+
+def render_bounded(template: jinja2.Template, context: dict, max_output: int = MAX_OUTPUT) -> str:
+    """Render ``template`` while counting its output; stop at ``max_output`` characters."""
+    parts, total = [], 0
+    stream = template.generate(**context)
+    for part in stream:
+        total += len(part)
+        if total > max_output:
+            where = _generator_location(stream)
+            stream.close()
+            raise TemplateLimit(f"{where}the template produced more than {max_output} characters of HTML")
+        parts.append(part)
+    return "".join(parts)
+
+
+def _generator_location(stream) -> str:
+    """'name:line: ' of the innermost template code a paused generator is in."""
+    where, gen = "", stream
+    while gen is not None and hasattr(gen, "gi_frame"):
+        frame = gen.gi_frame
+        tmpl = frame.f_globals.get("__jinja_template__") if frame is not None else None
+        if tmpl is not None:
+            where = f"{Path(tmpl.filename or tmpl.name or '?').name}:{tmpl.get_corresponding_lineno(frame.f_lineno)}: "
+        gen = gen.gi_yieldfrom
+    return where
+
+
+def location(exc: BaseException) -> str:
+    """'file.html.j2:12: ' of the innermost template line in ``exc``'s traceback (Jinja rewrites
+    tracebacks so template frames carry template line numbers)."""
+    tb, where = exc.__traceback__, ""
+    while tb is not None:
+        frame = tb.tb_frame
+        if "__jinja_exception__" in frame.f_globals or frame.f_code.co_filename.endswith((".j2", ".html", ".jinja")):
+            where = f"{Path(frame.f_code.co_filename).name}:{tb.tb_lineno}: "
+        tb = tb.tb_next
+    return where

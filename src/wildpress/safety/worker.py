@@ -1,0 +1,213 @@
+"""Rendering in a child process that can be stopped.
+
+A :class:`Worker` is one long-lived child process holding one warm
+:class:`~wildpress.render.Renderer` (fonts registered, CSS parsed), so the
+per-document cost is one message each way. Each call runs under a time limit
+and a memory limit (``RLIMIT_AS``, set in the child). The child arms a timer
+that interrupts Python code at the limit, which lets it report the template
+line a runaway loop was on; if it does not answer a few seconds later (stuck
+in C code) the parent kills it. A worker that was killed, ran out of memory
+or crashed is replaced by a fresh one on the next call.
+
+Children are forked from a forkserver that has already imported wildpress
+and WeasyPrint, so starting or replacing one is cheap and never inherits the
+caller's threads. The batch issue's pool is a list of these workers.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+import resource
+import signal
+import traceback
+from typing import Any, Callable
+
+from ..errors import RenderError, WildpressError
+
+GRACE_S = 5.0  # after the soft limit, how long the child has to answer before it is killed
+_PRELOAD = ["wildpress.build", "wildpress.render", "weasyprint"]
+
+
+class WorkerFailure(RenderError):
+    """The worker ran out of time or memory, or died; its message says which."""
+
+    #: "timeout", "memory" or "crash"
+    reason = "crash"
+
+
+class _SoftTimeout(BaseException):  # BaseException: WeasyPrint's `except Exception` must not swallow it
+    pass
+
+
+def _on_alarm(signum, frame):
+    raise _SoftTimeout()
+
+
+def _error_class(name: str) -> type[WildpressError]:
+    def walk(cls):
+        yield cls
+        for sub in cls.__subclasses__():
+            yield from walk(sub)
+
+    return next((c for c in walk(WildpressError) if c.__name__ == name), RenderError)
+
+
+def _serve(conn) -> None:
+    """Child loop: receive (func, args, time, memory, cwd), answer ('ok', result) or a failure."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
+    signal.signal(signal.SIGALRM, _on_alarm)
+    from ..render import Renderer
+    from .sandbox import location
+
+    renderer = None
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        func, args, time_s, memory_mb, cwd = message
+        try:
+            _, hard = resource.getrlimit(resource.RLIMIT_AS)
+            limit = memory_mb * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+        except (ValueError, OSError):
+            pass
+        try:
+            os.chdir(cwd)
+            signal.setitimer(signal.ITIMER_REAL, time_s)
+            try:
+                if renderer is None:
+                    renderer = Renderer()
+                reply = ("ok", func(renderer, *args))
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        except _SoftTimeout as exc:
+            reply = ("timeout", location(exc))
+        except MemoryError:
+            reply = ("memory", "")
+        except WildpressError as exc:
+            reply = ("error", type(exc).__name__, str(exc))
+        except RecursionError as exc:
+            reply = ("error", "RenderError", f"{location(exc)}nesting or recursion too deep")
+        except Exception as exc:  # a bug, or a library choking on hostile input: no traceback for users
+            last = traceback.extract_tb(exc.__traceback__)[-1:]
+            where = f" (in {os.path.basename(last[0].filename)}:{last[0].lineno})" if last else ""
+            reply = ("crash", f"{type(exc).__name__}: {exc}{where}")
+        try:
+            conn.send(reply)
+        except MemoryError:
+            conn.send(("memory", ""))
+
+
+def _context():
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(_PRELOAD)
+    return ctx
+
+
+class Worker:
+    """One child process running ``func(renderer, *args)`` calls under limits."""
+
+    def __init__(self) -> None:
+        self._process = None
+        self._conn = None
+        self.jobs = 0  # calls served by the current child
+
+    def _start(self) -> None:
+        ctx = _context()
+        parent, child = ctx.Pipe()
+        self._process = ctx.Process(target=_serve, args=(child,), daemon=True, name="wildpress-worker")
+        self._process.start()
+        child.close()
+        self._conn = parent
+        self.jobs = 0
+
+    def alive(self) -> bool:
+        """True while the child process runs."""
+        return self._process is not None and self._process.is_alive()
+
+    def call(self, func: Callable[..., Any], *args: Any, time_s: float, memory_mb: int) -> Any:
+        """``func(renderer, *args)`` in the child; raises the child's WildpressError or WorkerFailure."""
+        if not self.alive():
+            self.stop()
+            self._start()
+        try:
+            self._conn.send((func, args, time_s, memory_mb, os.getcwd()))
+            ready = self._conn.poll(time_s + GRACE_S)
+            reply = self._conn.recv() if ready else None
+        except (EOFError, OSError):
+            reply = ("died",)
+        self.jobs += 1
+        if reply is None:
+            self.stop(kill=True)
+            raise self._failure("timeout", f"took longer than {time_s:g} s and was stopped (--time-limit)")
+        kind = reply[0]
+        if kind == "ok":
+            return reply[1]
+        if kind == "error":
+            exc = _error_class(reply[1]).__new__(_error_class(reply[1]))
+            exc.args = (reply[2],)
+            raise exc
+        self.stop(kill=True)  # its state may be damaged: the next call gets a fresh child
+        if kind == "timeout":
+            raise self._failure("timeout", f"{reply[1]}took longer than {time_s:g} s and was stopped (--time-limit)")
+        if kind == "memory":
+            raise self._failure("memory", f"needed more than {memory_mb} MB of memory and was stopped (--memory-limit)")
+        if kind == "crash":
+            raise self._failure("crash", f"rendering failed: {reply[1]}")
+        code = self._process.exitcode if self._process is not None else None
+        how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        raise self._failure("crash", f"the render process stopped unexpectedly ({how}); "
+                                     f"it may have run out of memory (--memory-limit {memory_mb})")
+
+    @staticmethod
+    def _failure(reason: str, message: str) -> WorkerFailure:
+        exc = WorkerFailure(message)
+        exc.reason = reason
+        return exc
+
+    def stop(self, kill: bool = False) -> None:
+        """End the child: politely when it is idle, by SIGKILL when ``kill`` or it does not stop."""
+        process, conn, self._process, self._conn = self._process, self._conn, None, None
+        if process is not None and kill and process.is_alive():
+            process.kill()
+        if conn is not None and not kill:
+            try:
+                conn.send(None)
+            except (OSError, ValueError):
+                pass
+        if process is not None:
+            process.join(0.5)
+            if process.is_alive():
+                process.kill()
+                process.join()
+            process.close()
+        if conn is not None:
+            conn.close()
+
+
+def render_job(renderer, job, settings, confinement, limits) -> tuple[bytes, int, list]:
+    """In the worker: render one build job with its layout kind's renderer, confined and page-limited.
+
+    Returns the PDF bytes, the page count and the notes (warnings) the job collected.
+    """
+    from ..build import KIND_RENDERERS
+
+    with renderer.confined(confinement, limits.pages_for(len(job.species_list))):
+        data, pages = KIND_RENDERERS[job.layout.kind](renderer, job, settings)
+    return data, pages, list(getattr(job, "notes", []))
+
+
+_shared: list[Worker] = []
+
+
+def shared_worker() -> Worker:
+    """The process-wide worker: builds in one process reuse it, so its caches stay warm."""
+    if not _shared:
+        _shared.append(Worker())
+        atexit.register(_shared[0].stop)
+    return _shared[0]
