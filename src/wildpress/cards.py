@@ -9,11 +9,12 @@ final pages are then placed on sheets by :mod:`wildpress.imposition`.
 from __future__ import annotations
 
 import io
-import math
 from pathlib import Path
 
 from . import build as _build
-from .fit import PX, Level, check_pages, fit_items, ladder, split_pages
+from . import ladder as _ladder
+from .errors import Problem
+from .fit import PX, check_pages, fit_items, split_pages
 from .formatting import country, key_stats, localise, quantity
 from .imposition import impose
 from .sizes import MM, PaperSize
@@ -36,15 +37,20 @@ CLUES = (("weight", "weighs {}"), ("length", "measures {}"), ("wingspan", "has a
 
 
 def base_pt(size: PaperSize) -> float:
-    """Body size for a card: 9.3 pt on A7, growing gently (by the square root) with the card."""
+    """Body size for a card: 9.3 pt on A7, in proportion to the card's short side.
+
+    An A5 card is an A7 card scaled by two, so its type is twice as large and
+    its back is as full; the floor keeps poker cards legible, the ceiling
+    keeps A4 "cards" from turning into posters.
+    """
     short_mm = min(size.width_mm, size.height_mm)
-    return round(min(12.5, max(8.5, 9.3 * math.sqrt(short_mm / 74))), 2)
+    return round(min(22.0, max(8.0, 9.3 * short_mm / 74)), 2)
 
 
 def type_sizes(size: PaperSize, scale: float) -> dict[str, float]:
     """Point sizes of every text role at ``scale``; none goes below the legibility floor."""
     body = base_pt(size) * scale
-    roles = {"body": 1.0, "title": 1.75, "sci": 1.12, "label": 0.8, "value": 1.1, "big": 2.2}
+    roles = {"body": 1.0, "title": 1.75, "sci": 1.12, "label": 0.8, "value": 1.1, "big": 2.2, "monogram": 6.0}
     return {role: round(max(MIN_PT, body * factor), 2) for role, factor in roles.items()}
 
 
@@ -108,8 +114,8 @@ def facts(species: dict, lang: str) -> list[dict]:
     return found[:MAX_FACTS]
 
 
-def side_context(job, settings, index: int, side: str, level: Level) -> dict:
-    """Template data for one side of card ``index`` at fit ``level``."""
+def side_context(job, settings, index: int, side: str, level: _ladder.Rung) -> dict:
+    """Template data for one side of card ``index`` at ladder rung ``level``."""
     sp = job.species_list[index]
     data, lang = sp.data, settings.lang
     photo = {**data["photo"], "src": sp.photo_path.as_uri()} if data["photo"] else None
@@ -119,11 +125,32 @@ def side_context(job, settings, index: int, side: str, level: Level) -> dict:
         "id": f"card-{index}-{side}", "side": side, "variant": variant, "species": data, "photo": photo,
         "common": localise(data["name"]["common"], lang),
         "question": question(data, lang) if variant == "question" else None,
-        "facts": candidates[:level.items] if level.items else candidates,
+        "facts": candidates[:level.limit("facts", MAX_FACTS)],
+        "fit": level,
         # narrow cards (poker) have room for two figure tiles, not three
-        "stats": key_stats(data, lang, 3 if job.size.width_mm >= 70 else 2),
+        "stats": tile_values(key_stats(data, lang, 3 if job.size.width_mm >= 70 else 2, trend=False),
+                             job.size.width_mm, type_sizes(job.size, level.scale)["value"]),
         "fs": type_sizes(job.size, level.scale),
+        "trend": (data.get("population") or {}).get("trend"),
     }
+
+
+def tile_values(stats: list[dict], card_width_mm: float, value_pt: float) -> list[dict]:
+    """Figure tiles with a point size per value so that each fits its tile on one line.
+
+    Values never wrap ("~10,000–25,000" must not break after the dash), so a
+    long one is set smaller, down to the 7 pt floor; if even that is too wide,
+    the last tile goes and the others get its room.
+    """
+    stats = list(stats)
+    while stats:
+        tile_pt = ((card_width_mm - 2 * SAFE_MM) / len(stats) - 2.8) * MM
+        sized = [{**stat, "pt": round(min(value_pt, tile_pt / (0.6 * max(len(stat["value"]), 1))), 2)}
+                 for stat in stats]
+        if all(stat["pt"] >= MIN_PT for stat in sized) or len(stats) == 1:
+            return [{**stat, "pt": max(MIN_PT, stat["pt"])} for stat in sized]
+        stats.pop()
+    return []
 
 
 def page_css(size: PaperSize, bleed_mm: float) -> str:
@@ -134,7 +161,7 @@ def page_css(size: PaperSize, bleed_mm: float) -> str:
     return (f"@page {{ size: {w:.4f}pt {h:.4f}pt; margin: 0; bleed: 0; }}\n"
             f".side {{ width: {w:.4f}pt; height: {h:.4f}pt; padding: {b + s:.4f}pt; }}\n"
             f".side.back {{ padding-bottom: {b + s + footer:.4f}pt; }}\n"
-            f".inset {{ left: {b + s:.4f}pt; right: {b + s:.4f}pt; }}\n"
+            f".inset {{ left: {b + s:.4f}pt; right: {b + s:.4f}pt; }} .inset-right {{ right: {b + s:.4f}pt; }}\n"
             f".inset-bottom {{ bottom: {b + s:.4f}pt; }} .inset-top {{ top: {b + s:.4f}pt; }}\n"
             f".pad {{ padding-left: {b + s:.4f}pt; padding-right: {b + s:.4f}pt; }}\n"
             f".pad-bottom {{ padding-bottom: {b + s:.4f}pt; }}\n")
@@ -157,12 +184,9 @@ def render_cards(renderer, job, settings) -> tuple[bytes, int]:
     imp = settings.cards
     imp.check()
     sides = [(i, side) for i in range(len(job.species_list)) for side in ("front", "back")]
-    base = base_pt(job.size)
-    ladders = {}
-    for i, side in sides:
-        available = len(facts(job.species_list[i].data, settings.lang)) if side == "back" else 0
-        top = min(MAX_FACTS, available) or None
-        ladders[(i, side)] = ladder(base, MIN_PT, top, min(MIN_FACTS, top) if top else None)
+    # Every side walks the layout's ladder (layout.yaml) on its own: fewer facts, then smaller type.
+    rungs = _ladder.layout_rungs(job.layout)
+    ladders = {key: rungs for key in sides}
     roots = sorted({sp.file.parent.resolve() for sp in job.species_list})
     area, extra_css = zones(job.size, imp.bleed_mm), page_css(job.size, imp.bleed_mm)
     passes: list[bytes] = []
@@ -189,16 +213,28 @@ def render_cards(renderer, job, settings) -> tuple[bytes, int]:
             passes.append(b"")  # nothing on this pass is used: skip serialising it
         return results
 
-    def describe(key, level: Level, overflow) -> str:
+    def describe(key, level: _ladder.Rung, overflow) -> str:
+        from .measure import field_line
+
         sp = job.species_list[key[0]]
         where = "on another page" if overflow.extra_pages else "outside the card's safe area"
         words = f" ({overflow.chars} characters)" if overflow.chars else ""
-        facts_note = f" with {level.items} facts" if level.items else ""
-        return (f"{sp.id}: the {key[1]} of its card does not fit, even at {MIN_PT:g} pt{facts_note}: "
-                f"{overflow.field}{words} is too long (text would land {where}). "
-                f"Shorten {overflow.field} in {Path(sp.file).name} or choose a larger card size.")
+        shown = len(facts(sp.data, settings.lang)[:level.limit("facts", MAX_FACTS)]) if key[1] == "back" else 0
+        facts_note = f" with {shown} facts" if shown else ""
+        return (f"{job.label}: {sp.id}: the {key[1]} of its card does not fit, even at "
+                f"{type_sizes(job.size, level.scale)['body']:g} pt{facts_note} ({level.label}): "
+                f"{overflow.field}{words} takes the most room (text would land {where}). "
+                f"Shorten {overflow.field} at {field_line(Path(sp.file), overflow.field)} "
+                "or choose a larger card size.")
 
-    fit_items(ladders, attempt, describe)
+    used = fit_items(ladders, attempt, describe)
+    for (i, side), index in used.items():
+        sp = job.species_list[i]
+        capped = min(MAX_FACTS, len(facts(sp.data, settings.lang)))
+        lost = _ladder.losses(rungs[index], sp.data, counts=lambda part: capped if part == "facts" else 0)
+        if lost:
+            job.notes.append(Problem(sp.file, None, None, "", f"{job.label}: the {side} of {sp.id}'s card "
+                                     f"left out {'; '.join(lost)} to fit", "warning"))
     opened = [pikepdf.open(io.BytesIO(data)) if data else None for data in passes]
     pages = {key: opened[p].pages[n] for key, (p, n) in chosen.items()}
     cards = [(pages[(i, "front")], pages[(i, "back")]) for i in range(len(job.species_list))]

@@ -119,10 +119,12 @@ def check_pages(pages: list, zones: dict[str, Rect]) -> Overflow | None:
     if not pages:
         return Overflow("(whole item)", 0, 0, True)
     lengths: dict[str, int] = {}
+    areas: dict[str, float] = {}
     blamed: set[str] = set()
     for number, page in enumerate(pages):
         for field, zone, (x0, y0, x1, y1), text in _text_boxes(page._page_box, "", "safe"):
             lengths[field] = lengths.get(field, 0) + len(text)
+            areas[field] = areas.get(field, 0.0) + (x1 - x0) * (y1 - y0)
             if zone == "bleed":
                 continue
             zx0, zy0, zx1, zy1 = zones.get(zone, zones["safe"])
@@ -131,9 +133,10 @@ def check_pages(pages: list, zones: dict[str, Rect]) -> Overflow | None:
                 blamed.add(field)
     if len(pages) == 1 and not blamed:
         return None
-    # The longest field among those that overflowed is the one to shorten:
-    # a 600-word fact pushes the shorter ones after it off the card too.
-    culprit = max(blamed or lengths, key=lambda f: lengths.get(f, 0), default="")
+    # The field that takes most room is the one to shorten, measured by the area
+    # of its lines: a 400-character fact early on pushes the short ones after it
+    # off the card, and those are not to blame.
+    culprit = max((f for f in areas if f), key=lambda f: areas[f], default="")
     return Overflow(culprit or "(unnamed text)", lengths.get(culprit, 0), len(pages) - 1, bool(blamed))
 
 

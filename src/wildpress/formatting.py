@@ -11,6 +11,7 @@ from typing import Any
 
 from babel import Locale
 from babel.numbers import format_decimal
+from markupsafe import Markup, escape
 
 from .schema import IUCN_CATEGORIES, UNITS
 
@@ -56,10 +57,44 @@ def localise(value: Any, lang: str = "en") -> Any:
 
 
 def number(value: float, lang: str = "en") -> str:
-    """Format a number for the locale, keeping the precision the author gave."""
+    """Format a number for the locale, keeping every digit the author gave.
+
+    Babel's patterns round to three decimals (0.00014 would print as 0);
+    ``decimal_quantization=False`` keeps the author's significance.
+    """
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return format_decimal(value, locale=Locale.parse(lang.replace("-", "_")), group_separator=True)
+    return format_decimal(value, locale=Locale.parse(lang.replace("-", "_")), group_separator=True,
+                          decimal_quantization=False)
+
+
+def unbreakable(text: str) -> Markup:
+    """``text`` in a span that never breaks across lines: a number, a range, a figure with its unit."""
+    return Markup('<span class="nobr">{}</span>').format(text)
+
+
+def web_address(url: str) -> Markup:
+    """A URL that may break only between path segments, never inside one.
+
+    Each segment ('example.org/', 'species/', 'amur-leopard') is unbreakable;
+    a line break may fall only after a '/', or before '?', '&' or '#'.
+    Segments too long for any column (over 36 characters) stay breakable,
+    since a line that runs off the page would be worse.
+    """
+    display = url.split("://", 1)[-1].rstrip("/")
+    pieces, current = [], ""
+    for char in display:
+        if char in "?&#" and current:
+            pieces.append(current)
+            current = ""
+        current += char
+        if char == "/":
+            pieces.append(current)
+            current = ""
+    if current:
+        pieces.append(current)
+    inner = Markup("<wbr>").join(unbreakable(p) if len(p) <= 36 else escape(p) for p in pieces)
+    return Markup('<a class="url" href="{}">{}</a>').format(url, inner)
 
 
 # Only symbols the bundled fonts carry: Noto Sans has no ≤ or ≥.
@@ -111,6 +146,36 @@ def countries(codes: list[str], lang: str = "en") -> str:
     return format_list([country(c, lang) for c in codes], locale=lang.replace("-", "_")) if codes else ""
 
 
+def country_names(codes: list[str], lang: str = "en") -> list[str]:
+    """Localised names of ``codes``, in alphabetical order, for long range lists."""
+    return sorted((country(c, lang) for c in dict.fromkeys(codes)), key=str.casefold)
+
+
+TRENDS = {"increasing": "Increasing", "decreasing": "Decreasing", "stable": "Stable", "unknown": "Trend unknown"}
+# Arrow angle in degrees for each trend (0 = pointing right, positive = up).
+_TREND_ANGLE = {"increasing": 45, "decreasing": -45, "stable": 0}
+
+
+def trend_arrow(trend: str | None) -> Markup:
+    """A small vector arrow and the trend word ('↘ Decreasing'), '' when no trend is given.
+
+    The arrow is inline SVG in the current text colour, so it prints sharp
+    at every size and needs no glyph from the fonts.
+    """
+    if not trend:
+        return Markup("")
+    word = TRENDS[trend]
+    if trend == "unknown":
+        icon = ('<svg class="trend-icon" viewBox="0 0 10 10" width="0.9em" height="0.9em" aria-hidden="true">'
+                '<circle cx="5" cy="5" r="3.6" fill="none" stroke="currentColor" stroke-width="1.3"/></svg>')
+    else:
+        angle = -_TREND_ANGLE[trend]
+        icon = ('<svg class="trend-icon" viewBox="0 0 10 10" width="0.9em" height="0.9em" aria-hidden="true">'
+                f'<g transform="rotate({angle} 5 5)"><path d="M1 5 H7.2" stroke="currentColor" stroke-width="1.5"/>'
+                '<path d="M5.6 2.2 L9.2 5 L5.6 7.8 Z" fill="currentColor"/></g></svg>')
+    return Markup('<span class="trend trend-{}">{} {}</span>').format(trend, Markup(icon), word)
+
+
 def status_name(code: str) -> str:
     """Full IUCN category name for a code."""
     return IUCN_CATEGORIES[code]
@@ -126,17 +191,24 @@ def initials(name: str) -> str:
 _HEADLINE = ("length", "height", "weight", "wingspan", "diameter", "lifespan")
 
 
-def key_stats(species: dict, lang: str = "en", limit: int = 5) -> list[dict]:
-    """The headline figures of a species: population, up to three measurements, range.
+def key_stats(species: dict, lang: str = "en", limit: int = 5, trend: bool = True) -> list[dict]:
+    """The headline figures of a species: population, its trend, up to three measurements, range.
 
-    Returns dicts with ``label``, ``value`` and an optional ``note``; every
-    layout (fact sheet tiles, poster, card backs) draws from this one list.
+    Returns dicts with ``label``, ``value``, an optional ``note`` and, for the
+    trend, ``trend`` (layouts draw it as an arrow and a word); every layout
+    (fact sheet tiles, poster, card backs) draws from this one list. The
+    trend comes right after the population so a short ``limit`` keeps both.
     """
     stats = []
     pop = species.get("population") or {}
+    shown_trend = pop.get("trend") if trend else None
     if pop.get("estimate"):
         unit = localise(pop.get("unit"), lang) if pop.get("unit") else "individuals"
-        stats.append({"label": "Population", "value": quantity(pop["estimate"], lang, compact=True), "note": unit})
+        stats.append({"label": "Population", "value": quantity(pop["estimate"], lang, compact=True), "note": unit,
+                      "trend": shown_trend})
+    elif shown_trend:
+        stats.append({"label": "Population trend", "value": TRENDS[shown_trend], "trend": shown_trend,
+                      "note": "", "trend_only": True})
     measurements = species.get("measurements") or {}
     keys = [k for k in _HEADLINE if k in measurements]
     for key in keys[:3]:
@@ -145,11 +217,31 @@ def key_stats(species: dict, lang: str = "en", limit: int = 5) -> list[dict]:
                       "note": localise(m.get("note"), lang) or ""})
     rng = species.get("range") or {}
     if rng.get("countries"):
-        codes = rng["countries"]
-        value = countries(codes, lang) if len(codes) <= 2 else f"{len(codes)} countries"
+        codes = list(dict.fromkeys(rng["countries"]))
+        value = countries(codes, lang) if len(codes) <= 2 else f"{len(codes)}{NBSP}countries"
         note = quantity(rng["area"], lang, compact=True) if rng.get("area") else ""
         stats.append({"label": "Range", "value": value, "note": note})
     return stats[:limit]
+
+
+def column_split(sections: list[str]) -> int:
+    """Where to split sections (HTML, in reading order) into two columns of about equal length.
+
+    The estimate is the text length plus a line's worth (70 characters) per
+    heading, paragraph and list item, which is close enough for the first
+    layout; the concession ladder measures the real result.
+    """
+    import re
+
+    weights = [len(re.sub(r"<[^>]+>", "", html)) + 70 * len(re.findall(r"<(?:li|h2|p)\b", html))
+               for html in sections]
+    total, run = sum(weights), 0
+    best, split = total, len(sections)
+    for index, weight in enumerate(weights, 1):
+        run += weight
+        if abs(2 * run - total) < best:
+            best, split = abs(2 * run - total), index
+    return split
 
 
 def filters(lang: str) -> dict:
@@ -158,10 +250,16 @@ def filters(lang: str) -> dict:
         "t": lambda v: localise(v, lang),
         "number": lambda v: number(v, lang),
         "quantity": lambda q, unit=True, compact=False: quantity(q, lang, unit, compact),
-        "key_stats": lambda sp, limit=5: key_stats(sp, lang, limit),
+        "key_stats": lambda sp, limit=5, trend=True: key_stats(sp, lang, limit, trend),
         "measurement_label": lambda key, m: measurement_label(key, m, lang),
         "country": lambda c: country(c, lang),
         "countries": lambda cs: countries(cs, lang),
+        "country_names": lambda cs: country_names(cs, lang),
+        "figure": lambda q, unit=True, compact=False: unbreakable(quantity(q, lang, unit, compact)),
+        "nobr": unbreakable,
+        "url": web_address,
+        "trend": trend_arrow,
+        "column_split": column_split,
         "status_name": status_name,
         "initials": initials,
     }

@@ -1,0 +1,163 @@
+"""Concession ladders: how a layout gives ground, in a declared order, until its content fits.
+
+Every layout kind uses this one mechanism. A layout's ``layout.yaml`` lists
+its ``ladder``: steps from "change nothing" towards "leave things out", each
+a mapping with
+
+- ``name``: what the step does, in words a user understands ("body type 8.5 pt");
+- ``class``: a class put on the document (or card side) that the layout's CSS styles;
+- ``scale``: a type scale the template applies (cards and posters);
+- ``limit``: ``{list: N}``, show the first N items of a list and "+ M more";
+- ``drop``: names of optional parts to leave out.
+
+Steps are cumulative: rung *k* applies steps 1..k. The renderer lays the
+content out at rung 0, measures it, and moves one rung down for as long as it
+does not fit (see :func:`walk`); only when the last rung fails does the build
+fail. Steps that remove content (``limit``, ``drop``) are reported as
+warnings naming what was left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+STEP_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string", "minLength": 1},
+        "class": {"type": "string", "pattern": r"^[a-z][a-z0-9-]*$"},
+        "scale": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+        "limit": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
+        "drop": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+    },
+    "required": ["name"],
+    "additionalProperties": False,
+}
+
+# Human words for the parts a step may limit or drop, for warnings.
+PART_WORDS = {
+    "quick_facts": "quick facts", "threats": "threats", "threats.detail": "threat details",
+    "description": "the description", "habitat": "the habitat text", "range.notes": "the range notes",
+    "range.countries": "range countries", "population.subpopulations": "subpopulations",
+    "conservation.actions": "conservation actions", "conservation.organisations": "organisations",
+    "diet": "diet items", "stats": "headline figures", "facts": "facts", "sources": "sources",
+    "name.other": "other names", "ecology": "the 'why it matters' text",
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One declared concession."""
+
+    name: str
+    css_class: str = ""
+    scale: float | None = None
+    limit: tuple[tuple[str, int], ...] = ()
+    drop: tuple[str, ...] = ()
+
+    @classmethod
+    def from_manifest(cls, spec: dict) -> Step:
+        """A step from its ``layout.yaml`` mapping (already schema-checked)."""
+        return cls(spec["name"], spec.get("class", ""), spec.get("scale"),
+                   tuple(sorted((spec.get("limit") or {}).items())), tuple(spec.get("drop") or ()))
+
+
+@dataclass(frozen=True)
+class Rung:
+    """The state after some steps: what the template sees as ``fit``."""
+
+    steps: tuple[Step, ...] = ()
+    scale: float = 1.0
+    limits: tuple[tuple[str, int], ...] = ()
+    dropped: frozenset = field(default_factory=frozenset)
+    css_classes: tuple[str, ...] = ()
+
+    @property
+    def classes(self) -> str:
+        """Space-separated classes for the document (or card side) element."""
+        return " ".join(self.css_classes)
+
+    def shows(self, part: str) -> bool:
+        """False if ``part`` has been dropped on this rung."""
+        return part not in self.dropped
+
+    def limit(self, part: str, default: int | None = None) -> int | None:
+        """How many items of list ``part`` to show (``default``: the layout's own cap)."""
+        for name, count in self.limits:
+            if name == part:
+                return count if default is None else min(count, default)
+        return default
+
+    def then(self, step: Step) -> Rung:
+        """This rung with ``step`` applied on top."""
+        limits = dict(self.limits)
+        limits.update(step.limit)
+        return Rung(self.steps + (step,), step.scale if step.scale is not None else self.scale,
+                    tuple(sorted(limits.items())), self.dropped | set(step.drop),
+                    self.css_classes + ((step.css_class,) if step.css_class else ()))
+
+    @property
+    def label(self) -> str:
+        """The steps taken, for messages ('none' at the first rung)."""
+        return ", ".join(s.name for s in self.steps) or "none"
+
+
+def rungs(steps: Iterable[Step]) -> list[Rung]:
+    """Rung 0 (nothing given up) followed by one rung per step, cumulatively."""
+    result = [Rung()]
+    for step in steps:
+        result.append(result[-1].then(step))
+    return result
+
+
+def layout_rungs(layout) -> list[Rung]:
+    """The rungs a layout declares (just rung 0 if it declares no ladder)."""
+    return rungs(Step.from_manifest(s) for s in layout.manifest.get("ladder", []))
+
+
+def _count(data: Any, part: str) -> int:
+    """How many items of ``part`` the species data holds ('threats.detail': threats with a detail)."""
+    head, _, tail = part.partition(".")
+    value = data.get(head) if isinstance(data, dict) else None
+    if tail and isinstance(value, list):
+        return sum(1 for item in value if isinstance(item, dict) and item.get(tail))
+    if tail:
+        return _count(value or {}, tail)
+    if isinstance(value, (list, dict)):
+        return len(value)
+    return 1 if value else 0
+
+
+def losses(rung: Rung, data: dict, counts: Callable[[str], int] | None = None) -> list[str]:
+    """What ``rung`` leaves out of this record, in words ('4 of 10 threats'); [] if nothing.
+
+    ``counts(part)`` overrides how many items a part holds (cards count their
+    candidate facts, which are not one data field).
+    """
+    count = counts or (lambda part: _count(data, part))
+    found = []
+    for part, shown in rung.limits:
+        total = count(part)
+        if total > shown:
+            found.append(f"{total - shown} of {total} {PART_WORDS.get(part, part.replace('_', ' '))}")
+    for part in sorted(rung.dropped):
+        if count(part):
+            found.append(PART_WORDS.get(part, part.replace("_", " ")))
+    return found
+
+
+def walk(ladder: list[Rung], attempt: Callable[[Rung], Any | None]) -> tuple[int, Any]:
+    """Try rungs in order until ``attempt(rung)`` returns None (fits).
+
+    Returns (index of the rung that fitted, the last result). A rung that
+    changes nothing a measurement can see is still tried: the ladder is short.
+    If no rung fits, returns (-1, the last rung's result) for the caller to
+    report.
+    """
+    result = None
+    for index, rung in enumerate(ladder):
+        result = attempt(rung)
+        if result is None:
+            return index, None
+    return -1, result
