@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import tempfile
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +23,10 @@ from .layouts import Layout, load_layout
 from .production import Production
 from .render import Renderer
 from .resources import sample_species_dir
+from .safety.confine import Confinement
+from .safety.limits import Limits
+from .safety.outputs import check_collisions, inside, is_ours, prepare_out_dir, safe_name, write_atomically
+from .schema import ID_PATTERN
 from .sizes import PaperSize, get_size
 from .species import Species, find_species_files, load_species
 
@@ -50,8 +54,9 @@ class Job:
         return f"{self.name} / {self.layout.name} / {self.size.label}"
 
     def filename(self) -> str:
-        """Predictable output name: ``{species}-{layout}-{size}.pdf`` (decks: ``{deck}-...``)."""
-        return f"{self.name}-{self.layout.name}-{self.size.name}.pdf"
+        """Predictable output name: ``{species}-{layout}-{size}.pdf`` (decks: ``{deck}-...``),
+        sanitised and length-capped (:func:`wildpress.safety.outputs.safe_name`)."""
+        return safe_name(f"{self.name}-{self.layout.name}-{self.size.name}")
 
 
 @dataclass
@@ -89,6 +94,7 @@ class Settings:
     tagged: bool = False
     tile: str | None = None  # sheet size: also write the document tiled for small printers (tiling.py)
     tile_overlap_mm: float = 10.0
+    limits: Limits = field(default_factory=Limits)  # time, memory and pages per document (safety/limits.py)
 
     def creation_time(self) -> str:
         """ISO timestamp recorded as the PDF creation date."""
@@ -152,44 +158,14 @@ def template_context(job: Job, settings: Settings) -> dict[str, Any]:
     }
 
 
-def is_ours(path: Path) -> bool:
-    """True if ``path`` is a PDF that wildpress wrote (safe to replace)."""
-    try:
-        from pypdf import PdfReader
-
-        creator = (PdfReader(path).metadata or {}).get("/Creator", "")
-        return str(creator).startswith("wildpress")
-    except Exception:  # unreadable or not a PDF: certainly not ours to overwrite
-        return False
-
-
-def write_atomically(path: Path, data: bytes, force: bool = False) -> None:
-    """Write ``data`` to ``path`` via a temporary file; never clobber a user's file."""
-    if path.exists() and not force and not is_ours(path):
-        raise OutputError(f"{path} exists and was not made by wildpress; not overwriting it (use --force)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def plan(species: list[Species], layouts: list[Layout], sizes: list[str] | None,
          orientation: str | None, options: dict | None, deck_name: str = "deck") -> list[Job]:
     """Every (species, layout, size) job, with sizes and options checked up front."""
     jobs = []
     options = options or {}
+    if any(lay.kind in DECK_KINDS for lay in layouts) and (len(deck_name) > 64 or not re.match(ID_PATTERN, deck_name)):
+        raise UsageError(f"--deck-name {deck_name!r} must be lower-case letters and digits joined by single "
+                         "hyphens, at most 64 characters (it becomes a file name)")
     # Several layouts in one build share the -O options: each takes those it declares,
     # and a name none of them declares is still an error (reported by the first layout).
     unknown = {k: v for k, v in options.items() if not any(k in lay.options for lay in layouts)}
@@ -228,34 +204,53 @@ def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | 
     """
     settings = settings or Settings()
     check_language(settings.lang)
+    settings.limits.check()
     project = Path(project_dir or Path.cwd()).resolve()
-    paths = list(species or default_species_paths(project))
+    named = [Path(p) for p in species or []]
+    paths = named or default_species_paths(project)
     files = find_species_files(paths)
     if not files:
         raise UsageError("no species files found in " + ", ".join(map(str, paths)))
     for file in files:
-        if not Path(file).is_file():
+        if not os.path.lexists(file):
             raise UsageError(f"species file not found: {file}")
-    roots = sorted({Path(f).resolve().parent for f in files} | {project})
-    loaded, warnings = load_species(files, strict=strict, allowed_roots=roots)
+    # One confinement for everything this build reads, in validation and in rendering alike.
+    confinement = Confinement.for_project(project, named or [p for p in paths if p == sample_species_dir()])
+    loaded, warnings = load_species(files, strict=strict, confinement=confinement)
     layout_objs = [load_layout(name, project) for name in (list(layouts or []) or ["factsheet"])]
     jobs = plan(loaded, layout_objs, list(sizes or []), orientation, options, settings.deck_name)
 
     Production.from_settings(settings)  # bad --bleed/--marks/--pdf-variant fail before any rendering
     tile_sheet = get_size(settings.tile) if settings.tile else None
-
-    renderer = Renderer()
-    result = BuildResult(warnings=warnings)
     out = Path(out_dir)
+    names = {id(job): job.filename() for job in jobs}
+    planned = [(names[id(job)], _source(job)) for job in jobs]
+    if tile_sheet is not None:
+        planned += [(safe_name(f"{names[id(job)][:-4]}-tiled-{tile_sheet.name}"), _source(job)) for job in jobs]
+    check_collisions(planned)  # before anything renders
+    prepare_out_dir(out)
+    settings.creation_time()  # fixed here: every document of the build gets the same date
+
+    from .safety.worker import WorkerFailure, render_job, shared_worker
+
+    worker = shared_worker()
+    result = BuildResult(warnings=warnings)
     for job in jobs:
         started = time.perf_counter()
+        cards = len(job.species_list) if job.layout.kind in DECK_KINDS else 1
         try:
-            data, pages = KIND_RENDERERS[job.layout.kind](renderer, job, settings)
-        except RenderError as exc:
+            data, pages, notes = worker.call(render_job, job, settings, confinement, settings.limits,
+                                             time_s=settings.limits.time_for(cards),
+                                             memory_mb=settings.limits.memory_mb)
+        except (RenderError, WorkerFailure) as exc:
             if str(exc).startswith(job.label):
                 raise
             raise type(exc)(f"{job.label}: {exc}") from None
-        path = out / job.filename()
+        job.notes = list(notes)
+        result.warnings += notes
+        path = out / names[id(job)]
+        if not inside(out, path):
+            raise OutputError(f"{path} is not inside the output folder {out}; not writing it")
         write_atomically(path, data, settings.force)
         output = Output(path, job, pages, time.perf_counter() - started)
         result.outputs.append(output)
@@ -266,13 +261,19 @@ def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | 
 
             started = time.perf_counter()
             tiled, sheets = tile_pdf(data, tile_sheet, overlap_mm=settings.tile_overlap_mm)
-            tiled_path = path.with_name(f"{path.stem}-tiled-{tile_sheet.name}.pdf")
+            tiled_path = out / safe_name(f"{path.stem}-tiled-{tile_sheet.name}")
             write_atomically(tiled_path, tiled, settings.force)
             tiled_output = Output(tiled_path, job, sheets + 1, time.perf_counter() - started)
             result.outputs.append(tiled_output)
             if on_output:
                 on_output(tiled_output)
     return result
+
+
+def _source(job: Job) -> str:
+    """How a collision message names a job: its label and the species file(s) it comes from."""
+    files = ", ".join(str(sp.file) for sp in job.species_list[:3]) + (", ..." if len(job.species_list) > 3 else "")
+    return f"{job.label} ({files})"
 
 
 from . import cards as _cards  # noqa: E402,F401 - registers the 'cards' kind (imports this module)

@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 data/validation/render failure, 2 usage error.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from functools import wraps
 from pathlib import Path
@@ -17,7 +18,11 @@ from .errors import DataError, WildpressError
 
 
 def _reports_errors(func):
-    """Print WildpressErrors as clean messages with their exit code."""
+    """Print WildpressErrors as clean messages with their exit code; never a traceback.
+
+    An OSError is reported with the file it concerns; anything else is a bug, reported in
+    one line (``WILDPRESS_DEBUG=1`` shows the traceback).
+    """
 
     @wraps(func)
     def wrapper(*args, **kwargs):
@@ -32,8 +37,40 @@ def _reports_errors(func):
         except WildpressError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except OSError as exc:
+            if os.environ.get("WILDPRESS_DEBUG"):
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{(exc.strerror or str(exc)).lower()}", err=True)
+            sys.exit(1)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+            if os.environ.get("WILDPRESS_DEBUG"):
+                raise
+            click.echo(f"error: unexpected {type(exc).__name__}: {exc} (a bug in wildpress: please report it; "
+                       "WILDPRESS_DEBUG=1 shows where)", err=True)
+            sys.exit(1)
 
     return wrapper
+
+
+def _limit_options(func):
+    """Per-document limits (see safety/limits.py)."""
+    from .safety.limits import Limits
+
+    d = Limits()
+    flags = [
+        click.option("--time-limit", type=click.FloatRange(min=0.1), default=d.time_s, show_default=True,
+                     metavar="SECONDS", help="Longest one document may take to render (decks: per 25 cards)."),
+        click.option("--memory-limit", type=click.IntRange(min=256), default=d.memory_mb, show_default=True,
+                     metavar="MB", help="Memory the render process may use."),
+        click.option("--max-pages", type=click.IntRange(min=1), default=d.max_pages, show_default=True,
+                     help="Most pages one document may lay out (decks: at least 4 per card)."),
+    ]
+    for flag in reversed(flags):
+        func = flag(func)
+    return func
 
 
 def _parse_options(pairs: tuple[str, ...]) -> dict:
@@ -128,11 +165,13 @@ def main() -> None:
 @click.option("--force", is_flag=True, help="Overwrite existing files not made by wildpress.")
 @_card_options
 @_print_options
+@_limit_options
 @_reports_errors
 def build(species, layouts, sizes, orientation, out_dir, option_pairs, lang, organisation, strict, force,
-          **card_flags):
+          time_limit, memory_limit, max_pages, **card_flags):
     """Render SPECIES files or folders (default: the bundled samples) to PDFs."""
     from .build import Settings, build as run_build
+    from .safety.limits import Limits
 
     options = _parse_options(option_pairs)
     if card_flags["front"]:
@@ -142,6 +181,7 @@ def build(species, layouts, sizes, orientation, out_dir, option_pairs, lang, org
         orientation=orientation, settings=Settings(lang=lang, organisation=organisation, force=force,
                                                    deck_name=card_flags["deck_name"],
                                                    cards=_card_settings(**card_flags),
+                                                   limits=Limits(time_limit, memory_limit, max_pages),
                                                    **_print_settings(**card_flags)),
         on_output=lambda o: click.echo(f"wrote {o.path}  ({o.pages} page{'s' if o.pages != 1 else ''}, "
                                        f"{o.seconds:.2f} s)"),
@@ -154,19 +194,28 @@ def build(species, layouts, sizes, orientation, out_dir, option_pairs, lang, org
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat warnings (unknown fields) as errors.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+              help="text for people; json for tools; github for workflow annotations on pull requests.")
 @_reports_errors
-def validate(paths, strict):
-    """Check species files or folders; print every problem; exit 1 if any."""
-    from .build import default_species_paths
-    from .species import find_species_files, load_species
+def validate(paths, strict, fmt):
+    """Check species files or folders; print every problem; exit 1 if any.
 
-    files = find_species_files(paths or default_species_paths(Path.cwd()))
-    if not files:
+    Files are read by the same rule as `build`: inside the current folder or a folder named here.
+    """
+    from .validation import validate_paths
+
+    report = validate_paths(list(paths), Path.cwd(), strict=strict)
+    if not report.files:
         raise click.UsageError("no species files found")
-    species, warnings = load_species(files, strict=strict)
-    for warning in warnings:
-        click.echo(str(warning), err=True)
-    click.echo(f"{len(species)} species file(s) valid" + (f", {len(warnings)} warning(s)" if warnings else ""))
+    if fmt == "json":
+        click.echo(report.as_json())
+    elif fmt == "github":
+        click.echo(report.as_github())
+    else:
+        for problem in report.problems:
+            click.echo(str(problem), err=True)
+        click.echo(report.summary(), err=not report.ok)
+    sys.exit(0 if report.ok else 1)
 
 
 @main.command()

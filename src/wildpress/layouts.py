@@ -168,21 +168,35 @@ def search_path(project_dir: Path | None = None) -> list[Path]:
     return paths
 
 
-def _read_manifest(folder: Path) -> dict:
+def _read_manifest(folder: Path, project_dir: Path | None = None) -> dict:
+    """A layout's checked ``layout.yaml``, read confined to the project and wildpress's own files;
+    every problem is a sentence at its file:line:column."""
+    from .safety.confine import Confinement
+    from .species import _schema_problems
+
     file = folder / "layout.yaml"
     try:
-        doc = load_file(file)
+        doc = load_file(file, Confinement.for_project(project_dir))
     except YAMLProblem as exc:
         raise LayoutError(str(exc.problem)) from None
-    errors = sorted(_MANIFEST.iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))
-    if errors:
-        lines = []
-        for err in errors:
-            line, col = doc.where(tuple(err.absolute_path))
-            lines.append(f"{file}:{line}:{col}: {format_path(tuple(err.absolute_path))}: {err.message}")
-        raise LayoutError("\n".join(lines))
+    if not isinstance(doc.data, dict):
+        raise LayoutError(f"{file}:1:1: expected a mapping of keys like name, description, kind")
+    problems = [str(p).replace("warning: ", "").replace("unknown field", "unknown key")
+                for p in _schema_problems(doc, _MANIFEST)]
+    for key in ("template", "styles"):
+        names = doc.data.get(key)
+        for i, name in enumerate(names if isinstance(names, list) else [names]):
+            if isinstance(name, str) and (Path(name).is_absolute() or ".." in Path(name).parts or "\\" in name):
+                path = (key, i) if isinstance(names, list) else (key,)
+                line, col = doc.where(path)
+                problems.append(f"{file}:{line}:{col}: {format_path(path)}: '{name}' must be a file name inside "
+                                f"the layout's folder (no '..', no absolute path)")
+    if problems:
+        raise LayoutError("\n".join(problems))
     if doc.data["name"] != folder.name:
-        raise LayoutError(f"{file}: name '{doc.data['name']}' does not match its folder '{folder.name}'")
+        line, col = doc.where(("name",))
+        raise LayoutError(f"{file}:{line}:{col}: name: '{doc.data['name']}' does not match its folder "
+                          f"'{folder.name}'")
     return doc.data
 
 
@@ -210,7 +224,7 @@ def load_layout(name: str, project_dir: Path | None = None) -> Layout:
         seen.add(current)
         if current not in folders:
             raise LayoutError(f"layout '{chain[-1][1]['name']}' extends unknown layout '{current}'")
-        manifest = _read_manifest(folders[current])
+        manifest = _read_manifest(folders[current], project_dir)
         chain.append((folders[current], manifest))
         current = manifest.get("extends")
     merged: dict = {}

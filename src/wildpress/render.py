@@ -18,12 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import formatting
 from .errors import LayoutError, RenderError
 from .layouts import Layout
 from .resources import fonts_dir
+from .safety.confine import Confinement, Refused
+from .safety.limits import Limits, install_page_limit, page_limit
+from .safety.sandbox import BoundedEnvironment, ConfinedLoader, TemplateLimit, location, render_bounded
 from .sizes import PaperSize
 from .yamlsafe import YAMLProblem, load_file
 
@@ -112,23 +114,46 @@ def page_css(size: PaperSize, bleed_pt: float = 0.0) -> str:
 
 
 class Renderer:
-    """Renders layouts to PDF bytes, reusing fonts and parsed CSS across documents."""
+    """Renders layouts to PDF bytes, reusing fonts and parsed CSS across documents.
+
+    Every file it reads goes through :attr:`confinement` (set per job with
+    :meth:`confined`; by default the current folder, the species folders a
+    caller names, and wildpress's own layouts and fonts), and no document
+    lays out more than :attr:`max_pages` pages.
+    """
 
     def __init__(self) -> None:
         import weasyprint  # imported here: ~0.5 s that `wildpress validate` should not pay
         from weasyprint.text.fonts import FontConfiguration
 
         self._wp = weasyprint
+        install_page_limit()
         self.font_config = FontConfiguration()
         self._css_cache: dict[tuple, Any] = {}
         self._env_cache: dict[tuple, jinja2.Environment] = {}
+        self.confinement: Confinement | None = None
+        self.max_pages: int = Limits().max_pages
+
+    @contextmanager
+    def confined(self, confinement: Confinement, max_pages: int) -> Iterator["Renderer"]:
+        """Within the block, read only what ``confinement`` allows and lay out at most ``max_pages``."""
+        saved = self.confinement, self.max_pages
+        self.confinement, self.max_pages = confinement, max_pages
+        try:
+            yield self
+        finally:
+            self.confinement, self.max_pages = saved
+
+    def _confinement(self, roots: list[Path] | tuple = ()) -> Confinement:
+        return self.confinement or Confinement.for_project(Path.cwd(), roots)
 
     def environment(self, layout: Layout, lang: str) -> jinja2.Environment:
-        """Sandboxed, autoescaping, StrictUndefined Jinja environment for ``layout``."""
-        key = (tuple(layout.folders), lang)
+        """Bounded sandbox (autoescaping, StrictUndefined) loading ``layout``'s templates confined."""
+        confinement = self._confinement()
+        key = (tuple(layout.folders), lang, confinement)
         if key not in self._env_cache:
-            env = ImmutableSandboxedEnvironment(
-                loader=jinja2.FileSystemLoader([str(f) for f in layout.folders]),
+            env = BoundedEnvironment(
+                loader=ConfinedLoader(layout.folders, confinement),
                 undefined=jinja2.StrictUndefined,
                 autoescape=True,
                 trim_blocks=True,
@@ -142,20 +167,37 @@ class Renderer:
         """Render the layout's entry template; template errors name file and line."""
         env = self.environment(layout, lang)
         try:
-            return env.get_template(layout.template).render(**context)
+            return render_bounded(env.get_template(layout.template), context)
         except jinja2.TemplateSyntaxError as exc:
             raise LayoutError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
+        except TemplateLimit as exc:
+            raise LayoutError(f"layout '{layout.name}': {location(exc)}{exc}") from None
         except jinja2.TemplateError as exc:
             raise LayoutError(f"layout '{layout.name}': {_template_location(exc)}{exc}") from None
+        except RecursionError as exc:
+            raise LayoutError(f"layout '{layout.name}': {location(exc)}recursion too deep "
+                              "(a macro or loop that calls itself without end?)") from None
+        except (ArithmeticError, TypeError, ValueError, LookupError) as exc:
+            raise LayoutError(f"layout '{layout.name}': {location(exc)}{type(exc).__name__}: {exc}") from None
 
     def _stylesheets(self, layout: Layout, fetcher: ConfinedFetcher) -> list:
-        key = tuple(layout.style_files())
+        """The layout's CSS, read through the confinement; cached while the files are unchanged."""
+        confinement = fetcher.confinement
+        texts = []
+        for path in layout.style_files():
+            asker = _manifest_naming(layout, path)
+            try:
+                texts.append((path, confinement.read_text(path, asker=asker, max_bytes=MAX_CSS_BYTES)))
+            except Refused as exc:
+                raise LayoutError(f"layout '{layout.name}': {exc}") from None
+        key = (tuple(texts), confinement)
         if key not in self._css_cache:
             sheets = [self._wp.CSS(string=font_face_css(), font_config=self.font_config, url_fetcher=fetcher)]
-            for path in layout.style_files():
-                if not path.is_file():
-                    raise LayoutError(f"layout '{layout.name}': style file {path} not found")
-                sheets.append(self._wp.CSS(filename=str(path), font_config=self.font_config, url_fetcher=fetcher))
+            for path, text in texts:
+                sheets.append(self._wp.CSS(string=text, base_url=path.as_uri(), font_config=self.font_config,
+                                           url_fetcher=fetcher))
+            if len(self._css_cache) > 64:
+                self._css_cache.clear()
             self._css_cache[key] = sheets
         return self._css_cache[key]
 
@@ -167,12 +209,12 @@ class Renderer:
         """
         from .fetcher import ConfinedFetcher
 
-        fetcher = ConfinedFetcher([*roots, *layout.folders, fonts_dir()])
-        with weasyprint_warnings() as warnings:
+        fetcher = ConfinedFetcher(self._confinement(roots))
+        with weasyprint_warnings() as warnings, page_limit(self.max_pages):
             sheets = self._stylesheets(layout, fetcher)
             page = self._wp.CSS(string=page_css(size, options.pop("bleed_pt", 0.0)) + extra_css,
-                                font_config=self.font_config)
-            doc = self._wp.HTML(string=html, base_url=str(layout.folders[0]) + "/", url_fetcher=fetcher)
+                                font_config=self.font_config, url_fetcher=fetcher)
+            doc = self._wp.HTML(string=html, base_url=layout.folders[0].as_uri() + "/", url_fetcher=fetcher)
             document = doc.render(font_config=self.font_config, stylesheets=[*sheets, page], **options)
         if warnings:
             raise RenderError("WeasyPrint reported problems:\n  " + "\n  ".join(dict.fromkeys(warnings)))
@@ -199,6 +241,17 @@ class Renderer:
                                   f"the system font {name} would stand in. Replace the characters "
                                   "or add a font that has them to fonts/.")
         return data
+
+
+MAX_CSS_BYTES = 2_000_000
+
+
+def _manifest_naming(layout: Layout, path: Path) -> Path:
+    """The layout.yaml whose ``styles:`` names ``path`` (the file that asked for it)."""
+    for folder, manifest in layout._chain:
+        if any(folder / name == path for name in manifest.get("styles", [])):
+            return folder / "layout.yaml"
+    return layout.folders[0] / "layout.yaml"
 
 
 def _template_location(exc: Exception) -> str:

@@ -39,7 +39,7 @@ LANG_KEY = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 # making validation or layout run for minutes (listed in docs/species-schema.md).
 MAX_TEXT = 5000  # characters in one text (per language)
 MAX_SHORT = 500  # characters in a name, credit, title or other short field
-MAX_ITEMS = 50  # items in a list (quick facts, diet, threats, ...)
+MAX_ITEMS = 100  # items in a list (quick facts, diet, threats, ...)
 MAX_COUNTRIES = 250
 MAX_SOURCES = 100
 MAX_LANGUAGES = 30  # languages one text may be given in
