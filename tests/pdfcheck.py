@@ -59,3 +59,35 @@ def fonts(pdf: PdfReader) -> dict[str, bool]:
                 for font in (xres.get_object().get("/Font") or {}).values():
                     visit(font)
     return found
+
+
+def text_geometry(path: Path | bytes) -> list[dict]:
+    """Per page: the smallest font size (pt), the characters outside the TrimBox and the page's text.
+
+    Font sizes come from PDFium, which reports them in the units of the text
+    matrix; WeasyPrint draws in CSS pixels under a 0.75 scale, so they are
+    converted to points.
+    """
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    pdf = pdfium.PdfDocument(path if isinstance(path, bytes) else str(path))
+    pages = []
+    for page in pdf:
+        left, bottom, right, top = page.get_trimbox()
+        textpage = page.get_textpage()
+        smallest, outside, chars = None, [], []
+        for i in range(textpage.count_chars()):
+            char = chr(raw.FPDFText_GetUnicode(textpage, i))
+            if not char.strip():
+                continue
+            chars.append(char)
+            size = raw.FPDFText_GetFontSize(textpage, i) * 0.75
+            smallest = size if smallest is None else min(smallest, size)
+            x0, y0, x1, y1 = textpage.get_charbox(i)
+            if x0 < left - 0.5 or x1 > right + 0.5 or y0 < bottom - 0.5 or y1 > top + 0.5:
+                outside.append(char)
+        pages.append({"smallest_pt": smallest or 0.0, "outside": "".join(outside),
+                      "text": textpage.get_text_range()})
+    pdf.close()
+    return pages

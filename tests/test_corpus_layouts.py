@@ -1,0 +1,83 @@
+"""Every record of the extreme-but-realistic corpus builds in every layout at its extreme sizes.
+
+The corpus (tests/corpus/, see its README) holds records nobody tuned a layout
+for: 86 range countries, 12 threats with long details, a 400-character fact, a
+sparse spreadsheet row, the longest names. Each build is checked from the
+PDF: page count within the layout's limit, every character inside the
+TrimBox, nothing under 7 pt, no placeholder or product name on the page.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pdfcheck import text_geometry
+from wildpress import build
+from wildpress.build import Settings
+from wildpress.errors import UsageError
+from wildpress.imposition import ImpositionSettings
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+RECORDS = sorted(CORPUS.glob("*.yaml"))
+PLACEHOLDERS = re.compile(r"QR code|No photograph|wildpress|placeholder|lorem|TODO|\{\{|\}\}", re.IGNORECASE)
+
+# (layout, size, orientation, page limit): each layout at its extremes.
+CASES = [
+    ("factsheet", "a4", None, 2),
+    ("factsheet", "letter", None, 2),
+    ("poster", "a4", "portrait", 1),  # the smallest size the poster accepts
+    ("poster", "a4", "landscape", 1),
+    ("poster", "letter", "portrait", 1),
+    ("poster", "a0", "portrait", 1),  # the largest
+    ("poster", "a0", "landscape", 1),
+    ("poster", "arch-d", "portrait", 1),  # 24 x 36 in
+    ("poster", "arch-d", "landscape", 1),  # 36 x 24 in
+    ("flashcards", "poker", None, 2),  # the smallest card: one page per card side
+    ("flashcards", "a5", None, 2),  # the largest card size in use
+]
+
+
+def test_corpus_is_big_and_separate():
+    assert len(RECORDS) >= 12
+    assert not {p.name for p in RECORDS} & {p.name for p in (CORPUS.parent.parent / "data" / "species").glob("*")}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layout,size,orientation,limit", CASES,
+                         ids=[f"{c[0]}-{c[1]}-{c[2] or 'default'}" for c in CASES])
+def test_every_corpus_record_builds_and_stays_legible(tmp_path, layout, size, orientation, limit):
+    settings = Settings(organisation="Friends of the Sea", deck_name="corpus",
+                        cards=ImpositionSettings(mode="none"))
+    result = build(RECORDS, [layout], [size], tmp_path, orientation=orientation, settings=settings)
+    expected = 1 if layout == "flashcards" else len(RECORDS)
+    assert len(result.outputs) == expected
+    for output in result.outputs:
+        pages = text_geometry(output.path)
+        if layout == "flashcards":
+            assert len(pages) == 2 * len(RECORDS)  # one front and one back per card, no spill
+        else:
+            assert 1 <= len(pages) <= limit, output.path.name
+        for number, page in enumerate(pages, 1):
+            where = f"{output.path.name} page {number}"
+            assert not page["outside"], f"{where}: text outside the trim: {page['outside'][:60]!r}"
+            assert page["smallest_pt"] >= 7.0 - 0.05, f"{where}: {page['smallest_pt']:.2f} pt text"
+            assert not PLACEHOLDERS.search(page["text"]), f"{where}: {PLACEHOLDERS.search(page['text'])[0]!r}"
+
+
+def test_content_left_out_is_reported(tmp_path):
+    turtle = CORPUS / "leatherback-sea-turtle.yaml"
+    result = build([turtle], ["factsheet"], ["letter"], tmp_path)
+    messages = [str(w) for w in result.warnings]
+    assert any("leatherback-sea-turtle / factsheet / US Letter: to fit, left out" in m for m in messages), messages
+
+
+def test_sizes_too_small_for_the_poster_are_refused_naming_the_smallest_that_works(tmp_path):
+    with pytest.raises(UsageError) as caught:
+        build([RECORDS[0]], ["poster"], ["a5"], tmp_path)
+    assert str(caught.value) == (
+        "A5 is too small for layout 'poster': its type would fall under 7 pt below a short side of "
+        "208 mm; the smallest size that works is US Letter (215.9 × 279.4 mm)")
+    assert not list(tmp_path.iterdir())
