@@ -106,12 +106,13 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         if operator_name == "*":
             for seq, count in ((left, right), (right, left)):
                 if _size(seq) and isinstance(count, int) and _size(seq) * count > MAX_TEXT:
-                    raise TemplateLimit(f"repeating {_size(seq)} items {count} times exceeds the limit "
-                                        f"of {MAX_TEXT}")
+                    raise TemplateLimit(f"'*' would make {_size(seq) * count} characters or items; "
+                                        f"the limit is {MAX_TEXT}")
             return operator.mul(left, right)
         if operator_name == "+":
             if _size(left) + _size(right) > MAX_TEXT:
-                raise TemplateLimit(f"joining gives {_size(left) + _size(right)} items; the limit is {MAX_TEXT}")
+                raise TemplateLimit(f"'+' would make {_size(left) + _size(right)} characters or items; "
+                                    f"the limit is {MAX_TEXT}")
             return operator.add(left, right)
         return super().call_binop(context, operator_name, left, right)
 
@@ -148,7 +149,11 @@ def location(exc: BaseException) -> str:
     tb, where = exc.__traceback__, ""
     while tb is not None:
         frame = tb.tb_frame
-        if "__jinja_exception__" in frame.f_globals or frame.f_code.co_filename.endswith((".j2", ".html", ".jinja")):
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None:  # compiled template code that Jinja did not rewrite (e.g. a timeout)
+            where = f"{Path(template.filename or template.name or '?').name}:" \
+                    f"{template.get_corresponding_lineno(tb.tb_lineno)}: "
+        elif "__jinja_exception__" in frame.f_globals:  # a frame Jinja rewrote to the template's line
             where = f"{Path(frame.f_code.co_filename).name}:{tb.tb_lineno}: "
         tb = tb.tb_next
     return where

@@ -9,25 +9,34 @@ line a runaway loop was on; if it does not answer a few seconds later (stuck
 in C code) the parent kills it. A worker that was killed, ran out of memory
 or crashed is replaced by a fresh one on the next call.
 
-Children are forked from a forkserver that has already imported wildpress
-and WeasyPrint, so starting or replacing one is cheap and never inherits the
-caller's threads. The batch issue's pool is a list of these workers.
+The child is a fresh interpreter (``python -c``, not :mod:`multiprocessing`),
+so it never re-runs the caller's ``__main__`` script, never inherits its
+threads, and never imports from the project folder: its ``sys.path`` starts
+with wildpress's own installation, not the current folder. It starts
+importing while the parent validates, so the first document rarely waits.
+The batch issue's pool is a list of these workers.
 """
 
 from __future__ import annotations
 
 import atexit
-import multiprocessing
 import os
 import resource
 import signal
+import socket
+import subprocess
+import sys
 import traceback
+from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import RenderError, WildpressError
 
 GRACE_S = 5.0  # after the soft limit, how long the child has to answer before it is killed
-_PRELOAD = ["wildpress.build", "wildpress.render", "weasyprint"]
+_PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent.parent)
+_CHILD = ("import sys; sys.path[0:1] = [sys.argv[1]]; "  # never the current (project) folder
+          "from wildpress.safety.worker import _child_main; _child_main(int(sys.argv[2]))")
 
 
 class WorkerFailure(RenderError):
@@ -54,10 +63,21 @@ def _error_class(name: str) -> type[WildpressError]:
     return next((c for c in walk(WildpressError) if c.__name__ == name), RenderError)
 
 
+def _child_main(fd: int) -> None:
+    """Entry point of the child interpreter: serve calls on the socket ``fd``."""
+    conn = Connection(fd)
+    try:
+        _serve(conn)
+    finally:
+        conn.close()
+
+
 def _serve(conn) -> None:
     """Child loop: receive (func, args, time, memory, cwd), answer ('ok', result) or a failure."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
     signal.signal(signal.SIGALRM, _on_alarm)
+    import weasyprint  # noqa: F401 - warm up while the parent validates
+    from .. import build  # noqa: F401 - the layout kinds register themselves on import
     from ..render import Renderer
     from .sandbox import location
 
@@ -101,12 +121,10 @@ def _serve(conn) -> None:
             conn.send(reply)
         except MemoryError:
             conn.send(("memory", ""))
-
-
-def _context():
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(_PRELOAD)
-    return ctx
+        except (OSError, EOFError):
+            return
+        except Exception as exc:  # an answer that cannot be pickled is a bug in the caller
+            conn.send(("crash", f"cannot return the result: {type(exc).__name__}: {exc}"))
 
 
 class Worker:
@@ -117,24 +135,26 @@ class Worker:
         self._conn = None
         self.jobs = 0  # calls served by the current child
 
-    def _start(self) -> None:
-        ctx = _context()
-        parent, child = ctx.Pipe()
-        self._process = ctx.Process(target=_serve, args=(child,), daemon=True, name="wildpress-worker")
-        self._process.start()
-        child.close()
-        self._conn = parent
-        self.jobs = 0
+    def start(self) -> "Worker":
+        """Start the child now (it imports WeasyPrint while the caller does other work)."""
+        if not self.alive():
+            self.stop()
+            ours, theirs = socket.socketpair()
+            with ours, theirs:
+                self._process = subprocess.Popen(
+                    [sys.executable, "-c", _CHILD, _PACKAGE_PARENT, str(theirs.fileno())],
+                    pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, cwd=_PACKAGE_PARENT)
+                self._conn = Connection(ours.detach())
+            self.jobs = 0
+        return self
 
     def alive(self) -> bool:
         """True while the child process runs."""
-        return self._process is not None and self._process.is_alive()
+        return self._process is not None and self._process.poll() is None
 
     def call(self, func: Callable[..., Any], *args: Any, time_s: float, memory_mb: int) -> Any:
         """``func(renderer, *args)`` in the child; raises the child's WildpressError or WorkerFailure."""
-        if not self.alive():
-            self.stop()
-            self._start()
+        self.start()
         try:
             self._conn.send((func, args, time_s, memory_mb, os.getcwd()))
             ready = self._conn.poll(time_s + GRACE_S)
@@ -159,7 +179,7 @@ class Worker:
             raise self._failure("memory", f"needed more than {memory_mb} MB of memory and was stopped (--memory-limit)")
         if kind == "crash":
             raise self._failure("crash", f"rendering failed: {reply[1]}")
-        code = self._process.exitcode if self._process is not None else None
+        code = self._process.returncode if self._process is not None else None
         how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
         raise self._failure("crash", f"the render process stopped unexpectedly ({how}); "
                                      f"it may have run out of memory (--memory-limit {memory_mb})")
@@ -173,7 +193,7 @@ class Worker:
     def stop(self, kill: bool = False) -> None:
         """End the child: politely when it is idle, by SIGKILL when ``kill`` or it does not stop."""
         process, conn, self._process, self._conn = self._process, self._conn, None, None
-        if process is not None and kill and process.is_alive():
+        if process is not None and kill and process.poll() is None:
             process.kill()
         if conn is not None and not kill:
             try:
@@ -181,13 +201,18 @@ class Worker:
             except (OSError, ValueError):
                 pass
         if process is not None:
-            process.join(0.5)
-            if process.is_alive():
+            try:
+                process.wait(0.5)
+            except subprocess.TimeoutExpired:
                 process.kill()
-                process.join()
-            process.close()
+                process.wait()
         if conn is not None:
             conn.close()
+
+
+def ping(renderer) -> int:
+    """The worker's process id (for tests and health checks)."""
+    return os.getpid()
 
 
 def render_job(renderer, job, settings, confinement, limits) -> tuple[bytes, int, list]:
