@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from pdfcheck import A4, LETTER, box, fonts, reader, text
@@ -56,17 +58,31 @@ def test_every_sample_builds_at_both_sizes_within_two_pages(sample_build):
 def test_metadata(sample_build):
     meta = reader(sample_build[("amur-leopard", "a4")].path).metadata
     assert meta.title.startswith("Amur leopard (Panthera pardus orientalis)")
-    assert meta.author == "wildpress"
+    assert meta.author is None  # no organisation given: no author, and no product name on the page
     assert "Critically Endangered" in meta.subject
     assert "IUCN CR" in meta["/Keywords"]
     assert meta["/Creator"].startswith("wildpress ")
     assert meta.creation_date is not None
 
 
-def test_no_photo_draws_the_fallback_panel(sample_build):
-    # No sample has a photo yet: the sheet must say so in words, not show an empty frame.
+def test_no_photo_draws_the_designed_panel_and_no_placeholder_words(sample_build):
     content = text(reader(sample_build[("amur-leopard", "a4")].path))
-    assert "No photograph available for this species" in content
+    assert "No photograph" not in content
+    assert "WILDPRESS" not in content.upper().replace("WILDPRESS SEED TEXT", "")  # only the sample's own source says it
+    assert "AL" in content and "MAMMAL" in content  # the monogram and the taxon group on the panel
+    assert len(re.findall(r"Amur leopard ?Panthera pardus orientalis", content)) == 1  # the panel repeats no title
+
+
+def test_organisation_is_printed_in_kicker_and_footer_and_recorded_as_author(tmp_path):
+    from conftest import SAMPLES
+    from wildpress import build
+    from wildpress.build import Settings
+
+    result = build([SAMPLES / "amur-leopard.yaml"], ["factsheet"], ["a4"], tmp_path,
+                   settings=Settings(organisation="Friends of the Leopard"))
+    pdf = reader(result.outputs[0].path)
+    assert pdf.metadata.author == "Friends of the Leopard"
+    assert text(pdf).upper().count("FRIENDS OF THE LEOPARD") >= 1 + len(pdf.pages)  # kicker, every footer
 
 
 def test_minimal_species_builds_one_clean_page(scenario, tmp_path):
@@ -78,15 +94,41 @@ def test_minimal_species_builds_one_clean_page(scenario, tmp_path):
     assert "Test cat" in text(pdf) and "Felis testus" in text(pdf)
 
 
-def test_content_beyond_two_pages_fails_naming_species_layout_and_size(tmp_path):
+def test_content_beyond_the_ladder_fails_naming_the_field_that_takes_most_room(tmp_path):
     from conftest import SAMPLES
     from wildpress import build
     from wildpress.errors import FitError
 
     source = (SAMPLES / "amur-leopard.yaml").read_text()
-    long_facts = "".join(f"  - {'Leopards roam widely across the snowy forest. ' * 6}\n" for _ in range(40))
+    sentence = "Leopards roam widely across the snowy forest and keep the deer in balance. "
     bloated = tmp_path / "bloated.yaml"
-    bloated.write_text(source.replace("quick_facts:\n", "quick_facts:\n" + long_facts))
-    with pytest.raises(FitError, match=r"^bloated / factsheet / A4: the content needs \d+ pages; the layout allows 2"):
+    bloated.write_text(source
+                       .replace("ecology: >-\n", f"ecology: >-\n  {sentence * 60}\n  ", 1)
+                       .replace("habitat: >-\n", f"habitat: >-\n  {sentence * 45}\n  ", 1)
+                       .replace("description: >-\n", f"description: >-\n  {sentence * 40}\n  ", 1))
+    with pytest.raises(FitError) as caught:
         build([bloated], ["factsheet"], ["A4"], tmp_path / "out")
+    message = str(caught.value)
+    assert message.startswith("bloated / factsheet / A4: the content does not fit after giving ground "
+                              "(balanced columns, tighter spacing")
+    assert "the content needs 3 pages; the layout allows 2 by " in message
+    line = next(n for n, row in enumerate(bloated.read_text().splitlines(), 1) if row.startswith("ecology:"))
+    assert f"The field that takes most room is ecology (" in message
+    assert f"of the text) at {bloated}:{line}. Shorten it or choose a larger size." in message
     assert not (tmp_path / "out").exists()
+
+
+def test_a_long_record_gives_ground_and_says_what_it_left_out(tmp_path):
+    from conftest import SAMPLES
+    from wildpress import build
+
+    source = (SAMPLES / "amur-leopard.yaml").read_text()
+    long_facts = "".join(f"  - {'Leopards roam widely across the snowy forest. ' * 5}\n" for _ in range(30))
+    long = tmp_path / "long.yaml"
+    long.write_text(source.replace("quick_facts:\n", "quick_facts:\n" + long_facts))
+    result = build([long], ["factsheet"], ["A4"], tmp_path / "out")
+    assert len(reader(result.outputs[0].path).pages) == 2
+    warnings = [str(w) for w in result.warnings]
+    assert any(w.startswith(f"{long}: warning: long / factsheet / A4: to fit, left out ") and "quick facts" in w
+               for w in warnings), warnings
+    assert "+ " in text(reader(result.outputs[0].path))  # '+ N more' says there is more

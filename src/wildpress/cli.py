@@ -160,7 +160,8 @@ def main() -> None:
 @click.option("-O", "--option", "option_pairs", multiple=True, metavar="NAME=VALUE",
               help="Layout option (repeatable); `wildpress layouts` lists them.")
 @click.option("--lang", default="en", show_default=True, help="Language of the output.")
-@click.option("--organisation", default="wildpress", show_default=True, help="Author shown in PDF metadata.")
+@click.option("--organisation", default="", help="Your organisation: printed in kickers and footers and "
+              "recorded as the PDF's author. Nothing is printed without it.")
 @click.option("--strict", is_flag=True, help="Treat data warnings (unknown fields) as errors.")
 @click.option("--force", is_flag=True, help="Overwrite existing files not made by wildpress.")
 @_card_options
@@ -233,11 +234,14 @@ def calibrate(sheet, duplex, back_offset, out_dir, force):
     from .calibrate import calibration_pdf
     from .imposition import ImpositionSettings, parse_offset
     from .layouts import load_layout
-    from .render import Renderer
+    from .safety.limits import Limits
+    from .safety.worker import shared_worker
     from .sizes import get_size
 
     settings = ImpositionSettings(sheet=sheet, duplex=duplex, back_offset=parse_offset(back_offset))
-    data = calibration_pdf(Renderer(), load_layout("flashcards", Path.cwd()), sheet, settings)
+    layout = load_layout("flashcards", Path.cwd())  # a project may replace it: render it in the worker
+    data = shared_worker().call(calibration_pdf, layout, sheet, settings, time_s=Limits().time_s,
+                                memory_mb=Limits().memory_mb)
     path = out_dir / f"calibrate-{get_size(sheet).name}-{duplex}.pdf"
     write_atomically(path, data, force)
     click.echo(f"wrote {path}: print it two-sided ({duplex} edge) and follow the steps on it")
@@ -271,9 +275,15 @@ def tile(poster, sheet, overlap, margin, out_path, force):
     from .sizes import get_size
     from .tiling import tile_pdf
 
+    from .safety.confine import Refused, read_regular
+
     size = get_size(sheet)
     try:
-        data, count = tile_pdf(poster.read_bytes(), size, parse_length(overlap, "--overlap") / MM,
+        source = read_regular(poster, 512 * 1024 * 1024)  # never a FIFO or a device
+    except Refused as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        data, count = tile_pdf(source, size, parse_length(overlap, "--overlap") / MM,
                                parse_length(margin, "--margin") / MM)
     except UsageError:
         raise
