@@ -130,7 +130,8 @@ def _serve(conn) -> None:
 class Worker:
     """One child process running ``func(renderer, *args)`` calls under limits."""
 
-    def __init__(self) -> None:
+    def __init__(self, grace_s: float = GRACE_S) -> None:
+        self.grace_s = grace_s
         self._process = None
         self._conn = None
         self.jobs = 0  # calls served by the current child
@@ -157,7 +158,7 @@ class Worker:
         self.start()
         try:
             self._conn.send((func, args, time_s, memory_mb, os.getcwd()))
-            ready = self._conn.poll(time_s + GRACE_S)
+            ready = self._conn.poll(time_s + self.grace_s)
             reply = self._conn.recv() if ready else None
         except (EOFError, OSError):
             reply = ("died",)
@@ -172,17 +173,25 @@ class Worker:
             exc = _error_class(reply[1]).__new__(_error_class(reply[1]))
             exc.args = (reply[2],)
             raise exc
-        self.stop(kill=True)  # its state may be damaged: the next call gets a fresh child
+        if kind != "died":
+            self.stop(kill=True)  # its state may be damaged: the next call gets a fresh child
         if kind == "timeout":
             raise self._failure("timeout", f"{reply[1]}took longer than {time_s:g} s and was stopped (--time-limit)")
         if kind == "memory":
             raise self._failure("memory", f"needed more than {memory_mb} MB of memory and was stopped (--memory-limit)")
         if kind == "crash":
             raise self._failure("crash", f"rendering failed: {reply[1]}")
-        code = self._process.returncode if self._process is not None else None
-        how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-        raise self._failure("crash", f"the render process stopped unexpectedly ({how}); "
-                                     f"it may have run out of memory (--memory-limit {memory_mb})")
+        process, code = self._process, None
+        if process is not None:
+            try:
+                code = process.wait(2)
+            except subprocess.TimeoutExpired:
+                pass
+        self.stop(kill=True)
+        if code is not None and code < 0:
+            raise self._failure("crash", f"the render process stopped unexpectedly (signal {-code}); it may have "
+                                         f"run out of memory (--memory-limit {memory_mb})")
+        raise self._failure("crash", f"the render process stopped unexpectedly (exit code {code})")
 
     @staticmethod
     def _failure(reason: str, message: str) -> WorkerFailure:
@@ -208,6 +217,11 @@ class Worker:
                 process.wait()
         if conn is not None:
             conn.close()
+
+
+def apply(renderer, func: Callable[..., Any], *args: Any) -> Any:
+    """``func(*args)`` in the worker, for any importable function (the renderer is not passed)."""
+    return func(*args)
 
 
 def ping(renderer) -> int:
