@@ -10,8 +10,8 @@ from pdfcheck import reader, text
 SPECIES = SAMPLES / "blue-whale.yaml"
 POSTER_TEXT = [
     "Blue whale", "Balaenoptera musculus", "Endangered", "Why it matters", "Threats", "Ship strikes",
-    "Entanglement", "Legacy of whaling", "Help protect the Blue whale", "QR code", "Population",
-    "https://en.wikipedia.org/wiki/Blue_whale", "International Whaling Commission", "Sources: IUCN",
+    "Entanglement", "Legacy of whaling", "Help protect the Blue whale", "Population",
+    "en.wikipedia.org/wiki/Blue_whale", "International Whaling Commission", "Sources: IUCN",
     "Great whales such as the blue whale",
 ]
 
@@ -25,17 +25,36 @@ def posters(tmp_path_factory):
     out = tmp_path_factory.mktemp("posters")
     found = {}
     for orientation in ("portrait", "landscape"):
-        result = build([SPECIES], ["poster"], [s.name for s in list_sizes()], out, orientation=orientation,
-                       project_dir=REPO)
+        result = build([SPECIES], ["poster"], [s.name for s in list_sizes() if _big_enough(s)], out,
+                       orientation=orientation, project_dir=REPO)
         for output in result.outputs:
             found[(output.job.size.name.removesuffix(f"-{orientation}").removesuffix("-portrait"), orientation)] = output
     return found
 
 
-def _registered():
+MIN_SHORT_SIDE_MM = 208  # layouts/poster/layout.yaml: below it, text would fall under 7 pt
+
+
+def _big_enough(size) -> bool:
+    return min(size.width_mm, size.height_mm) >= MIN_SHORT_SIDE_MM
+
+
+def _registered(big=True):
     from wildpress.sizes import list_sizes
 
-    return [(s.name, o) for s in list_sizes() for o in ("portrait", "landscape")]
+    return [(s.name, o) for s in list_sizes() if _big_enough(s) == big for o in ("portrait", "landscape")]
+
+
+@pytest.mark.parametrize("name, orientation", _registered(big=False))
+def test_sizes_too_small_for_the_type_floor_are_refused_up_front(tmp_path, name, orientation):
+    from wildpress import build
+    from wildpress.errors import UsageError
+    from wildpress.sizes import get_size
+
+    with pytest.raises(UsageError, match=rf"^{get_size(name, orientation).label} is too small for layout 'poster'.*"
+                                         r"the smallest size that works is US Letter \(215.9 × 279.4 mm\)$"):
+        build([SPECIES], ["poster"], [name], tmp_path, orientation=orientation, project_dir=REPO)
+    assert not list(tmp_path.iterdir())
 
 
 @pytest.mark.parametrize("name, orientation", _registered())
@@ -133,14 +152,15 @@ def test_a_word_too_long_for_the_page_is_a_fit_error_not_clipped(tmp_path):
     threat = "- name: " + "Overdevelopmentandfragmentation" * 4
     wide = tmp_path / "wide-fox.yaml"
     wide.write_text(source.replace("threats:\n", f"threats:\n  {threat}\n", 1), encoding="utf-8")
-    with pytest.raises(FitError, match="wide-fox / poster / A4.*cut off"):
+    with pytest.raises(FitError, match="^wide-fox / poster / A4: the content does not fit after giving ground "
+                                       r"\(.*\): 'Overdevelopment.*' on page 1 runs past the page edge by \d+ mm"):
         build([wide], ["poster"], ["a4"], tmp_path / "out", project_dir=REPO)
 
 
 def test_poster_metadata(posters):
     meta = reader(posters[("a3", "portrait")].path).metadata
     assert meta.title == "Blue whale (Balaenoptera musculus) – poster"
-    assert meta.author == "wildpress"
+    assert meta.author is None  # no organisation given
     assert "Endangered" in meta.subject and "Poster" in meta.subject
     assert "IUCN EN" in meta["/Keywords"]
     assert meta.creation_date is not None

@@ -18,7 +18,10 @@ def a1_poster(tmp_path_factory):
     from wildpress import build
 
     out = tmp_path_factory.mktemp("tiling")
-    return build([SAMPLES / "amur-leopard.yaml"], ["poster"], ["a1"], out, project_dir=REPO).outputs[0].path
+    from wildpress.build import Settings
+
+    return build([SAMPLES / "amur-leopard.yaml"], ["poster"], ["a1"], out, project_dir=REPO,
+                 settings=Settings(organisation="Amur Leopard Trust")).outputs[0].path
 
 
 def _windows(path):
