@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import operator
 import os
+import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -89,12 +90,23 @@ def _checked_join(parts) -> str:
 class BoundedEnvironment(ImmutableSandboxedEnvironment):
     """Immutable sandbox whose ranges, powers, text sizes and recursion are limited."""
 
-    intercepted_binops = frozenset({"**", "*", "+"})  # also keeps them from being folded at compile time
+    intercepted_binops = frozenset({"**", "*", "+", "%"})  # also keeps them from being folded at compile time
 
     def __init__(self, **options: Any):
         super().__init__(**options)
         self.globals["range"] = safe_range
+        self.globals.pop("lipsum", None)  # a development helper that writes any amount of text
         self.concat = _checked_join
+        for name in _WIDTH_FILTERS:
+            if name in self.filters:
+                self.filters[name] = _width_checked(self.filters[name], name)
+
+    def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        """Calls from templates; padding methods of text may not make huge strings."""
+        if getattr(__obj, "__self__", None).__class__ in (str, jinja2.utils.markupsafe.Markup) \
+                and getattr(__obj, "__name__", "") in _PADDING and _too_wide(args, kwargs):
+            raise TemplateLimit(f"{__obj.__name__}() would make more than {MAX_TEXT} characters")
+        return super().call(__context, __obj, *args, **kwargs)
 
     def call_binop(self, context: jinja2.runtime.Context, operator_name: str, left: Any, right: Any) -> Any:
         if operator_name == "**":
@@ -109,12 +121,36 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
                     raise TemplateLimit(f"'*' would make {_size(seq) * count} characters or items; "
                                         f"the limit is {MAX_TEXT}")
             return operator.mul(left, right)
+        if operator_name == "%" and isinstance(left, str) and re.search(r"%[-+ #0]*(\*|\d{7,})", left):
+            raise TemplateLimit(f"a '%' format with a width over {MAX_TEXT} characters")
         if operator_name == "+":
             if _size(left) + _size(right) > MAX_TEXT:
                 raise TemplateLimit(f"'+' would make {_size(left) + _size(right)} characters or items; "
                                     f"the limit is {MAX_TEXT}")
             return operator.add(left, right)
         return super().call_binop(context, operator_name, left, right)
+
+
+_PADDING = {"center", "ljust", "rjust", "zfill", "expandtabs"}
+_WIDTH_FILTERS = ("center", "indent", "format")
+
+
+def _too_wide(args: tuple, kwargs: dict) -> bool:
+    return any(isinstance(v, int) and v > MAX_TEXT for v in (*args, *kwargs.values()))
+
+
+def _width_checked(filter_func: Callable, name: str) -> Callable:
+    """A filter that refuses widths (or format arguments) that would make huge strings."""
+    import functools
+
+    @functools.wraps(filter_func)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        if _too_wide(args[1:], kwargs) or (name == "format" and any(
+                isinstance(a, str) and re.search(r"%[-+ #0]*(\*|\d{7,})", a) for a in args[:1])):
+            raise TemplateLimit(f"the {name} filter would make more than {MAX_TEXT} characters")
+        return filter_func(*args, **kwargs)
+
+    return checked
 
 
 def render_bounded(template: jinja2.Template, context: dict, max_output: int = MAX_OUTPUT) -> str:
