@@ -68,3 +68,23 @@ def test_a_child_that_dies_is_reported_and_replaced(worker):
     with pytest.raises(WorkerFailure, match=r"the render process stopped unexpectedly \(exit code 3\)"):
         worker.call(apply, os._exit, 3, time_s=30, memory_mb=3072)
     assert isinstance(worker.call(ping, time_s=30, memory_mb=3072), int)
+
+
+def test_python_api_works_from_an_unguarded_script(tmp_path):
+    """The worker never re-runs the caller's __main__ (no `if __name__ == "__main__"` needed),
+    and never imports modules from the current (project) folder."""
+    import subprocess
+    import sys
+
+    from conftest import SAMPLES
+
+    (tmp_path / "jinja2.py").write_text("raise SystemExit('imported from the project folder')\n")
+    script = tmp_path / "make.py"
+    script.write_text("from wildpress import build\n"
+                      f"result = build([{str(SAMPLES / 'axolotl.yaml')!r}], sizes=['A4'], out_dir='out')\n"
+                      "print('built', len(result.outputs))\n")
+    run = subprocess.run([sys.executable, "-P", str(script)] if sys.version_info >= (3, 11) else
+                         [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "built 1"
+    assert (tmp_path / "out" / "axolotl-factsheet-a4.pdf").is_file()

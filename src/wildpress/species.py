@@ -201,11 +201,13 @@ def _photo_problem(doc: Located, name: str, confinement: Confinement) -> str | N
     except Refused as exc:
         if "not found" in exc.reason:
             return f"photo file not found: {os.path.abspath(target)}"
-        return f"photo must be inside the project folder: {exc.reason}"
+        if exc.reason.startswith("refused"):
+            return f"photo must be inside the project folder: {exc.reason}"
+        return f"photo {name!r}: {exc.reason}"
     try:
         data = confinement.read_bytes(real)
     except Refused as exc:
-        return f"photo {name}: {exc.reason.replace(str(real), 'it')}"
+        return f"photo {name!r}: {exc.reason.replace(str(real), 'it')}"
     return image_problem(data, Path(name).name)
 
 
