@@ -27,7 +27,7 @@ def box(page, name: str = "mediabox") -> tuple[float, float]:
 def text(pdf: PdfReader) -> str:
     """All text, whitespace (including no-break spaces) collapsed, hyphenation joined."""
     raw = "\n".join(page.extract_text() or "" for page in pdf.pages)
-    raw = raw.replace("\u00ad", "")
+    raw = raw.replace("\u00ad", "").replace("\u2060", "")  # soft hyphens, word joiners
     raw = re.sub(r"-\n(?=[a-z])", "", raw)  # words hyphenated at line ends
     return re.sub(r"\s+", " ", raw.replace("\u00a0", " ").replace("\u202f", " "))
 

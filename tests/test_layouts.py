@@ -98,3 +98,32 @@ def test_options_go_to_the_layouts_that_declare_them():
     assert by_layout["flashcards"]["front"] == "question"
     with pytest.raises(UsageError, match="has no option 'fron'"):
         plan(species, layouts, ["a4"], None, {"fron": "x"})
+
+
+def test_a_project_layout_declares_its_own_ladder(tmp_path):
+    """One mechanism for every layout: a one-page sheet that drops the threats, then the quick facts."""
+    _layout(tmp_path, "onepager",
+            "name: onepager\ndescription: One page only\nkind: document\nextends: factsheet\nmax_pages: 1\n"
+            "ladder:\n"
+            "  - {name: no threats, drop: [threats]}\n"
+            "  - {name: 'two quick facts', limit: {quick_facts: 2}}\n"
+            "  - {name: small type, class: fit-small}\n"
+            "  - {name: just the essentials, drop: [description, habitat, range.notes, quick_facts, sources,\n"
+            "                                      conservation.actions, population.subpopulations]}\n")
+    layout = load_layout("onepager", tmp_path)
+    assert [s["name"] for s in layout.manifest["ladder"]][0] == "no threats"
+    result = build([SAMPLES / "amur-leopard.yaml"], ["onepager"], ["A4"], tmp_path / "out", project_dir=tmp_path)
+    pdf = reader(result.outputs[0].path)
+    assert len(pdf.pages) == 1
+    content = text(pdf)
+    assert "THREATS" not in content and "Poaching" not in content
+    [warning] = [str(w) for w in result.warnings]
+    assert "amur-leopard / onepager / A4: to fit, left out " in warning and "threats" in warning
+
+
+def test_a_ladder_step_must_say_what_it_does(tmp_path):
+    _layout(tmp_path, "badladder",
+            "name: badladder\ndescription: x\nkind: document\nextends: factsheet\n"
+            "ladder:\n  - {class: fit-small}\n")
+    with pytest.raises(LayoutError, match=r"layout\.yaml:6:\d+: ladder\[0\].*name"):
+        load_layout("badladder", tmp_path)

@@ -164,3 +164,24 @@ def test_poster_metadata(posters):
     assert "Endangered" in meta.subject and "Poster" in meta.subject
     assert "IUCN EN" in meta["/Keywords"]
     assert meta.creation_date is not None
+
+
+@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
+def test_with_a_photo_and_bleed_the_credit_and_all_text_stay_inside_the_trim(tmp_path, orientation):
+    from conftest import write_test_photo
+    from pdfcheck import text_geometry
+    from wildpress import build
+    from wildpress.build import Settings
+
+    folder = tmp_path / "species"
+    folder.mkdir()
+    write_test_photo(folder / "whale.jpg")
+    source = SPECIES.read_text(encoding="utf-8")
+    (folder / "blue-whale.yaml").write_text(
+        source + "photo:\n  file: whale.jpg\n  credit: Jane Doe / Ocean Trust\n  licence: CC BY 4.0\n"
+                 "  alt: A blue whale at the surface\n", encoding="utf-8")
+    result = build([folder / "blue-whale.yaml"], ["poster"], ["a3"], tmp_path / "out", orientation=orientation,
+                   settings=Settings(bleed_mm=3))
+    [page] = text_geometry(result.outputs[0].path)
+    assert "Jane Doe" in page["text"].replace("\r\n", " ")
+    assert not page["outside"], page["outside"]

@@ -15,7 +15,7 @@ from . import build as _build
 from . import ladder as _ladder
 from .errors import Problem
 from .fit import PX, check_pages, fit_items, split_pages
-from .formatting import country, key_stats, localise, quantity
+from .formatting import country, key_stats, localise, quantity, typeset
 from .imposition import impose
 from .sizes import MM, PaperSize
 
@@ -104,13 +104,13 @@ def question(species: dict, lang: str = "en") -> str | None:
 
 def facts(species: dict, lang: str) -> list[dict]:
     """Candidate facts for a card back, in the author's order: quick facts, then data-derived ones."""
-    found = [{"field": f"quick_facts[{i}]", "text": localise(f, lang)}
+    found = [{"field": f"quick_facts[{i}]", "text": typeset(localise(f, lang))}
              for i, f in enumerate(species.get("quick_facts") or [])]
     if len(found) < MIN_FACTS and species.get("diet"):
         found.append({"field": "diet", "text": "Eats " + ", ".join(localise(d, lang) for d in species["diet"]) + "."})
     rng = species.get("range") or {}
     if len(found) < MIN_FACTS and rng.get("region"):
-        found.append({"field": "range.region", "text": localise(rng["region"], lang)})
+        found.append({"field": "range.region", "text": typeset(localise(rng["region"], lang))})
     return found[:MAX_FACTS]
 
 

@@ -7,6 +7,7 @@ data, so layouts never format figures by hand.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from babel import Locale
@@ -54,6 +55,30 @@ def localise(value: Any, lang: str = "en") -> Any:
                 return value[key]
         return next(iter(value.values()))
     return value
+
+
+WORD_JOINER = "\u2060"  # no break here; has no glyph, so no font needs to carry it
+_UNIT_WORDS = ("mm", "cm", "m", "km", "km²", "m²", "ha", "µm", "μm", "nm", "kg", "g", "mg", "t", "ft", "in",
+               "lb", "oz", "mi", "°C", "°F", "%", "Hz", "kHz", "dB", "km/h", "mph", "m/s", "mL", "L")
+_RANGE = re.compile(r"(?<=\d)(\s?)([–—-])(\s?)(?=[~]?\d)")
+_UNIT = re.compile(r"(?<=\d) (?=(?:" + "|".join(re.escape(u) for u in sorted(_UNIT_WORDS, key=len, reverse=True))
+                   + r")(?![\w²]))")
+_THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+
+
+def typeset(text: Any) -> Any:
+    """Free text as authors write it, with no line break inside a figure.
+
+    '40–80 kg' keeps together: a word joiner on each side of a dash between
+    digits, a no-break space between a number and its unit, and between the
+    groups of '10 000'. Anything that is not a string passes through.
+    """
+    if not isinstance(text, str) or not any(c.isdigit() for c in text):
+        return text
+    text = _RANGE.sub(lambda m: (NBSP if m.group(1) else WORD_JOINER) + m.group(2)
+                      + (NBSP if m.group(3) else WORD_JOINER), text)
+    text = _UNIT.sub(NBSP, text)
+    return _THOUSANDS.sub(NBSP, text)
 
 
 def number(value: float, lang: str = "en") -> str:
@@ -247,7 +272,7 @@ def column_split(sections: list[str]) -> int:
 def filters(lang: str) -> dict:
     """All filters, bound to the build language."""
     return {
-        "t": lambda v: localise(v, lang),
+        "t": lambda v: typeset(localise(v, lang)),
         "number": lambda v: number(v, lang),
         "quantity": lambda q, unit=True, compact=False: quantity(q, lang, unit, compact),
         "key_stats": lambda sp, limit=5, trend=True: key_stats(sp, lang, limit, trend),

@@ -35,11 +35,17 @@ def _walk(box) -> Iterator:
 
 
 def _text_extent(page) -> tuple[float, float]:
-    """(top, bottom) in px of the text drawn on ``page`` ((0, 0) if none)."""
+    """(top, bottom) in px of the text in ``page``'s content ((0, 0) if none).
+
+    Page margin boxes (running footers, page numbers) are not content.
+    """
     tops, bottoms = [], []
-    for _field, _zone, (_x0, y0, _x1, y1), _text in _text_boxes(page._page_box, "", ""):
-        tops.append(y0)
-        bottoms.append(y1)
+    for child in page._page_box.children:
+        if type(child).__name__ == "MarginBox":
+            continue
+        for _field, _zone, (_x0, y0, _x1, y1), _text in _text_boxes(child, "", ""):
+            tops.append(y0)
+            bottoms.append(y1)
     return (min(tops), max(bottoms)) if tops else (0.0, 0.0)
 
 
