@@ -91,10 +91,11 @@ class Confinement:
     @classmethod
     def for_project(cls, project: Path | str | None = None, named: Iterable[Path | str] = ()) -> "Confinement":
         """Project folder (default: the current folder), the folders of species paths the user
-        named, the built-in layouts and fonts and the asset cache."""
+        named (a named folder, or a named file's folder; a named symlink counts as its own
+        folder, so a link cannot widen the roots), the built-in layouts and fonts and the asset cache."""
         roots = [Path(project or Path.cwd()), layouts_dir(), fonts_dir(), cache_dir()]
-        for path in map(Path, named):
-            roots.append(path if path.is_dir() else path.parent)
+        for path in map(Path, named):  # a named link does not widen the roots: only real folders do
+            roots.append(path if path.is_dir() and not path.is_symlink() else path.parent)
         real = []
         for root in roots:
             try:
