@@ -66,3 +66,23 @@ class FitError(RenderError):
 
 class OutputError(WildpressError):
     """An output file could not be written without destroying something."""
+
+
+class Refused(WildpressError):
+    """A file may not be read: outside the allowed folders, not a regular file, too big or missing
+    (see :mod:`wildpress.safety.confine`). Names the file that asked and the path refused."""
+
+    def __init__(self, path, reason: str, asker=None):
+        self.path, self.reason, self.asker = Path(path), reason, asker
+        super().__init__(f"{asker}: {reason}" if asker else reason)
+
+
+class PageLimitExceeded(RenderError):
+    """Pagination went past the page limit; layout stopped there (see :mod:`wildpress.safety.limits`)."""
+
+
+class WorkerFailure(RenderError):
+    """The render worker ran out of time or memory, or died (see :mod:`wildpress.safety.worker`)."""
+
+    #: "timeout", "memory" or "crash"
+    reason = "crash"

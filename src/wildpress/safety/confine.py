@@ -18,21 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from ..errors import WildpressError
+from ..errors import Refused
 from ..resources import cache_dir, fonts_dir, layouts_dir
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a print-resolution A0 photo stays well under this
 
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
           (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
-
-
-class Refused(WildpressError):
-    """A file may not be read: outside the allowed folders, not a regular file, too big, missing."""
-
-    def __init__(self, path: Path | str, reason: str, asker: Path | str | None = None):
-        self.path, self.reason, self.asker = Path(path), reason, asker
-        super().__init__(f"{asker}: {reason}" if asker else reason)
 
 
 def _kind(mode: int) -> str:

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
 
-from ..errors import RenderError
+from ..errors import PageLimitExceeded
 
 CARDS_PER_DOCUMENT = 25  # a deck gets one document's time limit per this many cards
 
@@ -49,10 +49,6 @@ class Limits:
         if self.max_pages < 1:
             raise UsageError(f"--max-pages must be at least 1, got {self.max_pages}")
         return self
-
-
-class PageLimitExceeded(RenderError):
-    """Pagination went past the page limit; layout stopped there."""
 
 
 _page_limit: list[int | None] = [None]

@@ -31,19 +31,12 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Callable
 
-from ..errors import RenderError, WildpressError
+from ..errors import RenderError, WildpressError, WorkerFailure
 
 GRACE_S = 5.0  # after the soft limit, how long the child has to answer before it is killed
 _PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent.parent)
 _CHILD = ("import sys; sys.path[0:1] = [sys.argv[1]]; "  # never the current (project) folder
           "from wildpress.safety.worker import _child_main; _child_main(int(sys.argv[2]))")
-
-
-class WorkerFailure(RenderError):
-    """The worker ran out of time or memory, or died; its message says which."""
-
-    #: "timeout", "memory" or "crash"
-    reason = "crash"
 
 
 class _SoftTimeout(BaseException):  # BaseException: WeasyPrint's `except Exception` must not swallow it
