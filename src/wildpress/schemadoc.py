@@ -8,6 +8,9 @@ regenerates it and a test fails when it is stale.
 from __future__ import annotations
 
 from . import schema as _schema
+from . import yamlsafe as _yaml
+from .safety import confine as _confine
+from .safety import images as _images
 from .schema import IUCN_CATEGORIES, SCHEMA_VERSION, SPECIES_SCHEMA, UNITS
 
 
@@ -77,13 +80,15 @@ def schema_markdown() -> str:
         "Species files come from many hands, so everything is capped well above what a real file "
         "needs; going over a cap is a validation error at the file and line.",
         "",
-        f"- A file is at most 1 MB, nested at most 32 levels, with no YAML tags, aliases or merge keys.",
+        f"- A file is at most {_yaml.MAX_BYTES // 1_000_000} MB, nested at most {_yaml.MAX_DEPTH} levels, "
+        "with no YAML tags, aliases or merge keys.",
         f"- Text: {_schema.MAX_TEXT} characters per language; names, credits and titles: "
         f"{_schema.MAX_SHORT} characters; an `id`: {_schema.MAX_ID} characters.",
         f"- Lists: {_schema.MAX_ITEMS} items (`range.countries`: {_schema.MAX_COUNTRIES}, "
         f"`sources`: {_schema.MAX_SOURCES}); `measurements`: {_schema.MAX_MEASUREMENTS} entries.",
         "- Photos: JPEG, PNG, WebP, GIF or SVG (recognised by their content, not their name), "
-        "at most 150 megapixels and 64 MB, inside the project folder.",
+        f"at most {_images.MAX_PIXELS // 1_000_000} megapixels and {_confine.MAX_FILE_BYTES // 2**20} MB, "
+        "inside the project folder.",
         "- An id taken from the file name (when `id` is not given) must follow the `id` rule too.",
         "",
         "## IUCN categories",
