@@ -26,7 +26,7 @@ CARDS_PER_DOCUMENT = 25  # a deck gets one document's time limit per this many c
 class Limits:
     """Per-document limits (time in seconds, memory in MB, pages)."""
 
-    time_s: float = 120.0
+    time_s: float = 60.0
     memory_mb: int = 3072
     max_pages: int = 100
 
