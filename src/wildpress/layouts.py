@@ -182,6 +182,9 @@ def _read_manifest(folder: Path, project_dir: Path | None = None) -> dict:
     if not isinstance(doc.data, dict):
         raise LayoutError(f"{file}:1:1: expected a mapping of keys like name, description, kind")
     problems = [str(p).replace("warning: ", "").replace("unknown field", "unknown key")
+                .replace("required field", "required key")
+                .replace("is not a valid text matching ^[a-z][a-z0-9-]*$",
+                         "is not a valid layout name (lower-case letters, digits and hyphens)")
                 for p in _schema_problems(doc, _MANIFEST)]
     for key in ("template", "styles"):
         names = doc.data.get(key)

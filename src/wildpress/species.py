@@ -18,6 +18,7 @@ from typing import Any, Iterable
 
 import pycountry
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
 
 from .errors import DataError, Problem
 from .formatting import MEASUREMENT_LABELS
@@ -104,6 +105,9 @@ def _known_keys(schema: dict) -> list[str]:
     return sorted(schema.get("properties", {}))
 
 
+_OWN_ANYOF = ("text", "quantity", "measurement")  # anyOf schemas with a sentence of their own below
+
+
 def _limit_message(kind: str, limit: Any, value: Any) -> str | None:
     """Sentences for the schema's caps (maxItems, maxLength, maxProperties)."""
     if kind == "maxItems":
@@ -128,6 +132,10 @@ def _schema_problems(doc: Located, validator: Draft202012Validator = _VALIDATOR)
     """Every schema error of ``doc`` as a located, human sentence (unknown keys are warnings)."""
     problems = []
     for error in sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))):
+        if error.validator == "anyOf" and error.context and error.schema.get("title") not in _OWN_ANYOF:
+            deeper = [e for e in error.context if len(e.absolute_path) > len(error.absolute_path)]
+            # the branch that came closest (it got inside the value), in its own words
+            error = max(deeper, key=lambda e: len(e.absolute_path)) if deeper else best_match(error.context)
         path = tuple(error.absolute_path)
         kind, schema, value = error.validator, error.schema, error.instance
         line, col = doc.where(path)
@@ -173,7 +181,7 @@ def _schema_problems(doc: Located, validator: Draft202012Validator = _VALIDATOR)
         else:
             msg = error.message
         problems.append(Problem(doc.file, line, col, fpath, msg))
-    return problems
+    return list(dict.fromkeys(problems))  # 'required' reports every missing key once per error
 
 
 def _iter_quantities(data: Any, path: tuple = ()) -> Iterable[tuple[tuple, dict]]:
