@@ -160,6 +160,8 @@ class Renderer:
                 lstrip_blocks=True,
             )
             env.filters.update(formatting.filters(lang))
+            if len(self._env_cache) > 32:  # a long-lived worker serves many projects: stay bounded
+                self._env_cache.clear()
             self._env_cache[key] = env
         return self._env_cache[key]
 
