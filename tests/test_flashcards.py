@@ -83,8 +83,9 @@ def test_no_text_below_seven_points(decks):
 
 def test_questions_use_only_the_data(samples):
     leopard = samples["amur-leopard"]
-    assert question(leopard).replace("\u00a0", " ") == "Which critically endangered big cat lives in Russia and China and weighs 25–48 kg?"
-    sequoia = question(samples["giant-sequoia"]).replace("\u00a0", " ")
+    plain = lambda q: q.replace("\u00a0", " ").replace("\u2060", "")  # noqa: E731 - no-break joins in figures
+    assert plain(question(leopard)) == "Which critically endangered big cat lives in Russia and China and weighs 25–48 kg?"
+    sequoia = plain(question(samples["giant-sequoia"]))
     assert sequoia.startswith("Which endangered conifer grows in the United States and stands 50–85 m tall")
     whale = question(samples["blue-whale"])  # no country list: a size clue only
     assert whale and "lives in" not in whale and whale.startswith("Which endangered whale")

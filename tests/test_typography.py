@@ -20,7 +20,7 @@ def test_numbers_keep_the_significance_their_author_wrote(value, expected):
 
 def test_a_tiny_measurement_is_never_zero():
     assert quantity({"value": 0.00014, "unit": "kg"}) == f"0.00014{NBSP}kg"
-    assert quantity({"min": 0.139, "max": 0.24, "unit": "mm"}) == f"0.139–0.24{NBSP}mm"
+    assert quantity({"min": 0.139, "max": 0.24, "unit": "mm"}) == f"0.139{WJ}–{WJ}0.24{NBSP}mm"
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from . import __version__, pagefill, production
+from . import __version__, ladder, measure, pagefill, production
 from .errors import FitError, OutputError, Problem, RenderError, UsageError
 from .formatting import check_language
 from .imposition import ImpositionSettings
@@ -42,6 +42,7 @@ class Job:
     size: PaperSize
     options: dict
     name: str  # species id, or the deck name for layouts that gather all species
+    notes: list[Problem] = field(default_factory=list)  # warnings met while rendering (content left out)
 
     @property
     def species(self) -> Species:
@@ -82,7 +83,7 @@ class Settings:
     """Build-wide settings that are not layout options."""
 
     lang: str = "en"
-    organisation: str = "wildpress"
+    organisation: str = ""  # printed in kickers and footers and recorded as author; nothing if empty
     force: bool = False
     deck_name: str = "deck"  # file-name stem for layouts that put every species in one document
     cards: ImpositionSettings = field(default_factory=ImpositionSettings)  # sheets, duplex, marks for decks
@@ -105,25 +106,57 @@ class Settings:
         return self.created.isoformat()
 
 
-def render_document(renderer: Renderer, job: Job, settings: Settings) -> tuple[bytes, int]:
-    """Render a 'document' layout (fact sheet, poster); enforce its page limit.
+SHORT_LAST_PAGE = 0.2  # a last page with text on less than a fifth of its height is worth saving
 
-    Elements marked ``data-fill`` grow to use the spare page height (one more
-    layout pass), and no text may lie outside the page (it would be trimmed).
+
+def render_document(renderer: Renderer, job: Job, settings: Settings) -> tuple[bytes, int]:
+    """Render a 'document' layout (fact sheet, poster), giving ground until it fits.
+
+    The layout's concession ladder (:mod:`wildpress.ladder`) is walked one rung
+    at a time, measuring after each (:func:`wildpress.measure.misfit`): page
+    limit, text inside the trim, balanced columns. Content a rung leaves out
+    is reported as a warning on the job. Elements marked ``data-fill`` then
+    grow to use the spare page height (one more layout pass).
     """
     prod = Production.from_settings(settings)
-    html = renderer.html(job.layout, template_context(job, settings), settings.lang)
+    context = template_context(job, settings)
+    limit = job.layout.manifest.get("max_pages")
+    rungs = ladder.layout_rungs(job.layout)
+    last: dict[str, Any] = {}
 
-    def lay_out(extra_css: str = ""):
+    def lay_out(html: str, extra_css: str = ""):
         return renderer.render(html, job.layout, job.size, roots=[job.species.file.parent],
                                extra_css=extra_css, **prod.render_options())
 
-    document = lay_out()
-    limit = job.layout.manifest.get("max_pages")
-    if limit and len(document.pages) > limit:
-        raise FitError(f"{job.label}: the content needs {len(document.pages)} pages; "
-                       f"the layout allows {limit}. Shorten the longest texts or choose a larger size.")
-    document = pagefill.fill(document, lay_out)
+    def attempt(rung: ladder.Rung):
+        html = renderer.html(job.layout, {**context, "fit": rung}, settings.lang)
+        last.update(html=html, document=lay_out(html))
+        return measure.misfit(last["document"], limit)
+
+    index, problem = ladder.walk(rungs, attempt)
+    if index < 0:
+        by = f" by {problem.overflow_mm:.0f} mm of text" if problem.overflow_mm >= 0.5 else ""
+        given = f" after giving ground ({rungs[-1].label})" if len(rungs) > 1 else ""
+        raise FitError(f"{job.label}: the content does not fit{given}: {problem.reason}{by}. "
+                       f"The field that takes most room is {measure.blame(last['document'], job.species.file)}. "
+                       "Shorten it or choose a larger size.")
+    # A last page holding a line or two reads as a mistake: when the steps that remove
+    # nothing can pull it back, the document is one page shorter.
+    pages = len(last["document"].pages)
+    if pages > 1 and measure.last_page_share(last["document"]) < SHORT_LAST_PAGE:
+        for rung in rungs[index + 1:]:
+            if (rung.limits, rung.dropped) != (rungs[index].limits, rungs[index].dropped):
+                break
+            kept = dict(last)
+            if attempt(rung) is None and len(last["document"].pages) < pages:
+                index = rungs.index(rung)
+                break
+            last.update(kept)
+    lost = ladder.losses(rungs[index], job.species.data)
+    if lost:
+        job.notes.append(Problem(job.species.file, None, None, "",
+                                 f"{job.label}: to fit, left out {'; '.join(lost)}", "warning"))
+    document = pagefill.fill(last["document"], lambda css: lay_out(last["html"], css))
     pagefill.check_within_page(document, job.label)
     production.attach_output_intent(document)
     data = renderer.write_pdf(document, **prod.write_options())
@@ -152,6 +185,7 @@ def template_context(job: Job, settings: Settings) -> dict[str, Any]:
                  "bleed_mm": float(settings.bleed_mm or 0.0)},
         "options": job.options,
         "lang": settings.lang,
+        "fit": ladder.Rung(),
         "meta": {"generator": GENERATOR, "organisation": settings.organisation,
                  "created": settings.creation_time(),
                  "layout": job.layout.name},

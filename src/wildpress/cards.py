@@ -145,7 +145,9 @@ def tile_values(stats: list[dict], card_width_mm: float, value_pt: float) -> lis
     stats = list(stats)
     while stats:
         tile_pt = ((card_width_mm - 2 * SAFE_MM) / len(stats) - 2.8) * MM
-        sized = [{**stat, "pt": round(min(value_pt, tile_pt / (0.6 * max(len(stat["value"]), 1))), 2)}
+        # Words (country names) wrap at 85% of the figure size; figures shrink to fit one line.
+        sized = [{**stat, "pt": round(value_pt * 0.85 if stat.get("words")
+                                      else min(value_pt, tile_pt / (0.6 * max(len(stat["value"]), 1))), 2)}
                  for stat in stats]
         if all(stat["pt"] >= MIN_PT for stat in sized) or len(stats) == 1:
             return [{**stat, "pt": max(MIN_PT, stat["pt"])} for stat in sized]

@@ -98,12 +98,15 @@ def unbreakable(text: str) -> Markup:
     return Markup('<span class="nobr">{}</span>').format(text)
 
 
+MAX_UNBROKEN = 24  # characters: longer URL pieces may break inside rather than run out of a narrow column
+
+
 def web_address(url: str) -> Markup:
     """A URL that may break only between path segments, never inside one.
 
     Each segment ('example.org/', 'species/', 'amur-leopard') is unbreakable;
     a line break may fall only after a '/', or before '?', '&' or '#'.
-    Segments too long for any column (over 36 characters) stay breakable,
+    Pieces too long for a narrow column (over 24 characters) stay breakable,
     since a line that runs off the page would be worse.
     """
     display = url.split("://", 1)[-1].rstrip("/")
@@ -118,7 +121,7 @@ def web_address(url: str) -> Markup:
             current = ""
     if current:
         pieces.append(current)
-    inner = Markup("<wbr>").join(unbreakable(p) if len(p) <= 36 else escape(p) for p in pieces)
+    inner = Markup("<wbr>").join(unbreakable(p) if len(p) <= MAX_UNBROKEN else escape(p) for p in pieces)
     return Markup('<a class="url" href="{}">{}</a>').format(url, inner)
 
 
@@ -136,7 +139,7 @@ def quantity(q: dict | None, lang: str = "en", unit: bool = True, compact: bool 
     if "value" in q:
         figure = number(q["value"], lang)
     elif "min" in q and "max" in q:
-        figure = f"{number(q['min'], lang)}{EN_DASH}{number(q['max'], lang)}"
+        figure = f"{number(q['min'], lang)}{WORD_JOINER}{EN_DASH}{WORD_JOINER}{number(q['max'], lang)}"
     elif "max" in q:
         figure = number(q["max"], lang)
         q = {"qualifier": "up-to", **q}
@@ -176,7 +179,7 @@ def country_names(codes: list[str], lang: str = "en") -> list[str]:
     return sorted((country(c, lang) for c in dict.fromkeys(codes)), key=str.casefold)
 
 
-TRENDS = {"increasing": "Increasing", "decreasing": "Decreasing", "stable": "Stable", "unknown": "Trend unknown"}
+TRENDS = {"increasing": "Increasing", "decreasing": "Decreasing", "stable": "Stable", "unknown": "Unknown"}
 # Arrow angle in degrees for each trend (0 = pointing right, positive = up).
 _TREND_ANGLE = {"increasing": 45, "decreasing": -45, "stable": 0}
 
@@ -243,10 +246,25 @@ def key_stats(species: dict, lang: str = "en", limit: int = 5, trend: bool = Tru
     rng = species.get("range") or {}
     if rng.get("countries"):
         codes = list(dict.fromkeys(rng["countries"]))
-        value = countries(codes, lang) if len(codes) <= 2 else f"{len(codes)}{NBSP}countries"
+        words = len(codes) <= 2  # country names are words and may wrap; a count is a figure
+        value = countries(codes, lang) if words else f"{len(codes)}{NBSP}countries"
         note = quantity(rng["area"], lang, compact=True) if rng.get("area") else ""
-        stats.append({"label": "Range", "value": value, "note": note})
+        stats.append({"label": "Range", "value": value, "note": note, "words": words})
     return stats[:limit]
+
+
+def no_widow(text: str) -> str:
+    """Join the last two words of a title with a no-break space, so no short word stands alone.
+
+    'Southeast Asian soldier fly' never ends on a line holding only 'fly'.
+    Two-word names and a last word longer than 8 letters are left alone.
+    """
+    if not isinstance(text, str):
+        return text
+    words = text.rsplit(" ", 2)
+    if len(words) < 3 or len(words[-1]) > 8:
+        return text
+    return f"{words[0]} {words[1]}{NBSP}{words[2]}"
 
 
 def column_split(sections: list[str]) -> int:
@@ -285,6 +303,7 @@ def filters(lang: str) -> dict:
         "url": web_address,
         "trend": trend_arrow,
         "column_split": column_split,
+        "no_widow": no_widow,
         "status_name": status_name,
         "initials": initials,
     }

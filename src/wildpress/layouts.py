@@ -17,6 +17,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from .errors import LayoutError, UsageError
+from .ladder import STEP_SCHEMA
 from .resources import layouts_dir
 from .sizes import PaperSize, get_size
 from .yamlsafe import YAMLProblem, format_path, load_file
@@ -48,6 +49,8 @@ _MANIFEST = Draft202012Validator({
         "sizes": {"anyOf": [{"const": "any"}, {"type": "array", "items": {"type": "string"}}]},
         "default_sizes": {"type": "array", "items": {"type": "string"}, "minItems": 1},
         "max_pages": {"type": "integer", "minimum": 1},
+        "min_short_side_mm": {"type": "number", "minimum": 0},
+        "ladder": {"type": "array", "items": STEP_SCHEMA},
         "options": {"type": "object", "additionalProperties": _OPTION_SCHEMA},
     },
     "required": ["name", "description", "kind"],
@@ -133,7 +136,8 @@ class Layout:
         return self.manifest.get("default_sizes", ["a4"])
 
     def check_size(self, size: PaperSize) -> None:
-        """Raise UsageError if this layout is not designed for ``size``."""
+        """Raise UsageError if this layout is not designed for ``size`` (or it is too small)."""
+        self.check_min_size(size)
         supported = self.manifest.get("sizes", "any")
         if supported == "any":
             return
@@ -141,6 +145,20 @@ class Layout:
         base = size.name.removesuffix("-portrait").removesuffix("-landscape")
         if base not in names:
             raise UsageError(f"layout '{self.name}' is designed for {', '.join(supported)}, not {size.label}")
+
+    def check_min_size(self, size: PaperSize) -> None:
+        """Refuse sizes too small for the design's type floor, naming the smallest that works."""
+        floor = self.manifest.get("min_short_side_mm")
+        if not floor or min(size.width_mm, size.height_mm) >= floor - 0.01:
+            return
+        from .sizes import SIZES
+
+        fits = sorted((s for s in SIZES.values() if min(s.width_mm, s.height_mm) >= floor - 0.01),
+                      key=lambda s: s.width_mm * s.height_mm)
+        smallest = (f"; the smallest size that works is {fits[0].label} "
+                    f"({fits[0].width_mm:g} × {fits[0].height_mm:g} mm)") if fits else ""
+        raise UsageError(f"{size.label} is too small for layout '{self.name}': its type would fall under "
+                         f"7 pt below a short side of {floor:g} mm{smallest}")
 
     def resolve_options(self, given: dict[str, Any] | None) -> dict[str, Any]:
         """Defaults overlaid with ``given``; unknown names are a usage error."""
