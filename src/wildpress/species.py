@@ -30,7 +30,7 @@ _VALIDATOR = Draft202012Validator(SPECIES_SCHEMA)
 
 # Optional top-level sections get a neutral default so templates can test
 # `{% if species.photo %}` under StrictUndefined instead of guarding every access.
-_LIST_DEFAULTS = ("diet", "quick_facts", "threats", "sources")
+_LIST_DEFAULTS = ("diet", "quick_facts", "threats", "sources", "gallery")
 _NONE_DEFAULTS = ("taxon", "population", "measurements", "range", "description", "habitat",
                   "ecology", "conservation", "photo", "links", "accent")
 
@@ -245,11 +245,24 @@ def _semantic_problems(doc: Located, confinement: Confinement) -> list[Problem]:
             problems.append(Problem(doc.file, line, col, f"measurements.{key}",
                                     f"unknown measurement (did you mean '{hint[0]}'? or give it a label)",
                                     "warning"))
-    photo = data.get("photo")
-    if photo:
+    photos = ([(("photo",), data["photo"])] if data.get("photo") else []) + [
+        (("gallery", n), item) for n, item in enumerate(data.get("gallery") or [])]
+    for path, photo in photos:
         problem = _photo_problem(doc, photo["file"], confinement)
         if problem:
-            add(("photo", "file"), problem)
+            add(path + ("file",), problem)
+        crop = photo.get("crop")
+        if crop and (crop["x"] + crop["width"] > 1.0001 or crop["y"] + crop["height"] > 1.0001):
+            add(path + ("crop",), "the crop runs off the photo: x + width and y + height must be at most 1")
+    from .pictures.licences import normalise as normalise_licence  # SPDX ids or short names (issue 9)
+
+    gallery = data.get("gallery") if isinstance(data.get("gallery"), list) else []
+    for path, item in [(("photo",), data.get("photo"))] + [(("gallery", n), g) for n, g in enumerate(gallery)]:
+        if isinstance(item, dict) and isinstance(item.get("licence"), str):
+            try:
+                normalise_licence(item["licence"])
+            except ValueError as exc:
+                add(path + ("licence",), str(exc))
     if "id" not in data:
         stem = doc.file.name.rsplit(".", 1)[0]
         if len(stem) > MAX_ID or not re.match(ID_PATTERN, stem):
@@ -322,9 +335,9 @@ def load_species(files: Iterable[Path], strict: bool = False, allowed_roots: lis
 def find_species_files(paths: Iterable[Path]) -> list[Path]:
     """Expand folders to the ``*.yaml``/``*.yml`` files inside them, sorted.
 
-    Links to folders are not followed (no loops, no escaping the folder); links
-    to files are listed, and the confined reader decides whether they may be read.
-    FIFOs and devices named ``*.yaml`` inside a folder are skipped.
+    Links to folders are not followed (no loops, no escaping the folder); links,
+    FIFOs and devices named ``*.yaml`` are listed, and the confined reader
+    refuses those it may not read, with a message.
     """
     files: list[Path] = []
     for path in map(Path, paths):
@@ -334,7 +347,7 @@ def find_species_files(paths: Iterable[Path]) -> list[Path]:
                 dirs.sort()
                 for name in names:
                     candidate = Path(folder) / name
-                    if candidate.suffix in (".yaml", ".yml") and (candidate.is_symlink() or candidate.is_file()):
+                    if candidate.suffix in (".yaml", ".yml"):  # FIFOs and devices too: reported, never opened
                         found.append(candidate)
             files += sorted(found)
         else:
