@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable
 
 from . import __version__, ladder, measure, pagefill, production
 from .errors import FitError, OutputError, Problem, RenderError, UsageError
+from .fit import PX
 from .formatting import check_language
 from .imposition import ImpositionSettings
 from .layouts import Layout, load_layout
@@ -27,7 +28,7 @@ from .safety.confine import Confinement
 from .safety.limits import Limits
 from .safety.outputs import check_collisions, inside, is_ours, prepare_out_dir, safe_name, write_atomically
 from .schema import ID_PATTERN
-from .sizes import PaperSize, get_size
+from .sizes import MM, PaperSize, get_size
 from .species import Species, find_species_files, load_species
 
 GENERATOR = f"wildpress {__version__}"
@@ -95,6 +96,7 @@ class Settings:
     tagged: bool = False
     tile: str | None = None  # sheet size: also write the document tiled for small printers (tiling.py)
     tile_overlap_mm: float = 10.0
+    photo_ppi: float = 300.0  # photos are downsampled to this resolution at their printed size
     limits: Limits = field(default_factory=Limits)  # time, memory and pages per document (safety/limits.py)
 
     def creation_time(self) -> str:
@@ -119,7 +121,7 @@ def render_document(renderer: Renderer, job: Job, settings: Settings) -> tuple[b
     grow to use the spare page height (one more layout pass).
     """
     prod = Production.from_settings(settings)
-    context = template_context(job, settings)
+    context = template_context(job, settings, renderer.confinement)
     limit = job.layout.manifest.get("max_pages")
     rungs = ladder.layout_rungs(job.layout)
     last: dict[str, Any] = {}
@@ -156,7 +158,14 @@ def render_document(renderer: Renderer, job: Job, settings: Settings) -> tuple[b
     if lost:
         job.notes.append(Problem(job.species.file, None, None, "",
                                  f"{job.label}: to fit, left out {'; '.join(lost)}", "warning"))
-    document = pagefill.fill(last["document"], lambda css: lay_out(last["html"], css))
+    def refill(css: str):
+        # The template learns the grown heights (in mm) so a photo is cut for its final box.
+        grown = {name: px * PX / MM for name, px in pagefill.fill_heights(last["document"]).items()}
+        html = renderer.html(job.layout, {**context, "fit": rungs[index], "filled": grown}, settings.lang)
+        return lay_out(html, css)
+
+    document = pagefill.fill(last["document"], refill)
+    job.notes += context["photos"].notes
     pagefill.check_within_page(document, job.label)
     production.attach_output_intent(document)
     data = renderer.write_pdf(document, **prod.write_options())
@@ -171,21 +180,32 @@ KIND_RENDERERS: dict[str, Callable[[Renderer, Job, Settings], tuple[bytes, int]]
 DECK_KINDS: set[str] = set()
 
 
-def template_context(job: Job, settings: Settings) -> dict[str, Any]:
-    """Everything a template may use."""
+def template_context(job: Job, settings: Settings, confinement: Confinement | None = None) -> dict[str, Any]:
+    """Everything a template may use.
+
+    ``photos.slot(photo, width_mm, height_mm)`` prepares a photo for one
+    placement (see :mod:`wildpress.pictures.photos`); it reads the original
+    through ``confinement`` (default: the project folder and the species' own).
+    """
+    from .pictures.photos import PhotoSlots
+    from .resources import cache_dir
+
     sp = job.species
-    photo = None
-    if sp.data["photo"]:
-        photo = {**sp.data["photo"], "src": sp.photo_path.as_uri()}
+    accent = job.options.get("accent") or sp.data.get("accent") or "#1f5c3a"
+    confinement = confinement or Confinement.for_project(Path.cwd(), [s.file.parent for s in job.species_list])
+    slots = PhotoSlots(job.species_list, confinement, cache_dir(), job.label, settings.photo_ppi, accent)
     return {
         "species": sp.data,
-        "photo": photo,
+        "photo": sp.data["photo"],
+        "gallery": sp.data.get("gallery") or [],
+        "photos": slots,
         "page": {"name": job.size.name, "label": job.size.label, "width_mm": job.size.width_mm,
                  "height_mm": job.size.height_mm, "orientation": job.size.orientation,
                  "bleed_mm": float(settings.bleed_mm or 0.0)},
         "options": job.options,
         "lang": settings.lang,
         "fit": ladder.Rung(),
+        "filled": {},  # data-fill name -> height in mm after the fill pass (see pagefill)
         "meta": {"generator": GENERATOR, "organisation": settings.organisation,
                  "created": settings.creation_time(),
                  "layout": job.layout.name},

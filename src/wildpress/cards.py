@@ -114,15 +114,25 @@ def facts(species: dict, lang: str) -> list[dict]:
     return found[:MAX_FACTS]
 
 
-def side_context(job, settings, index: int, side: str, level: _ladder.Rung) -> dict:
-    """Template data for one side of card ``index`` at ladder rung ``level``."""
+def side_context(job, settings, index: int, side: str, level: _ladder.Rung, slots=None) -> dict:
+    """Template data for one side of card ``index`` at ladder rung ``level``.
+
+    A photo front uses the photo full-bleed, cut around its focal point for
+    the card plus bleed (``slots``: the document's :class:`PhotoSlots`); the
+    name band moves to the top when the focal point sits low.
+    """
     sp = job.species_list[index]
     data, lang = sp.data, settings.lang
-    photo = {**data["photo"], "src": sp.photo_path.as_uri()} if data["photo"] else None
+    photo = data["photo"] or None
     variant = job.options.get("front", "name")
+    slot = None
+    if photo and side == "front" and variant != "question" and slots is not None:
+        bleed = settings.cards.bleed_mm
+        slot = slots.slot(photo, job.size.width_mm + 2 * bleed, job.size.height_mm + 2 * bleed, species_id=sp.id)
     candidates = facts(data, lang)
     return {
         "id": f"card-{index}-{side}", "side": side, "variant": variant, "species": data, "photo": photo,
+        "slot": slot, "band_top": bool(slot and slot["focal_y"] > 0.6),
         "common": localise(data["name"]["common"], lang),
         "question": question(data, lang) if variant == "question" else None,
         "facts": candidates[:level.limit("facts", MAX_FACTS)],
@@ -166,7 +176,7 @@ def page_css(size: PaperSize, bleed_mm: float) -> str:
             f".inset {{ left: {b + s:.4f}pt; right: {b + s:.4f}pt; }} .inset-right {{ right: {b + s:.4f}pt; }}\n"
             f".inset-bottom {{ bottom: {b + s:.4f}pt; }} .inset-top {{ top: {b + s:.4f}pt; }}\n"
             f".pad {{ padding-left: {b + s:.4f}pt; padding-right: {b + s:.4f}pt; }}\n"
-            f".pad-bottom {{ padding-bottom: {b + s:.4f}pt; }}\n")
+            f".pad-bottom {{ padding-bottom: {b + s:.4f}pt; }} .pad-top {{ padding-top: {b + s:.4f}pt; }}\n")
 
 
 def zones(size: PaperSize, bleed_mm: float) -> dict:
@@ -193,11 +203,15 @@ def render_cards(renderer, job, settings) -> tuple[bytes, int]:
     area, extra_css = zones(job.size, imp.bleed_mm), page_css(job.size, imp.bleed_mm)
     passes: list[bytes] = []
     chosen: dict = {}  # (card, side) -> (pass number, page number)
+    photo_notes: dict = {}  # photos printing under the warning resolution, once each
 
     def attempt(levels: dict) -> dict:
         # One document per pass: the first holds the whole deck, later ones only the misfits.
-        contexts = [side_context(job, settings, i, side, level) for (i, side), level in levels.items()]
-        context = {**_build.template_context(job, settings), "sides": contexts,
+        base = _build.template_context(job, settings, renderer.confinement)
+        contexts = [side_context(job, settings, i, side, level, base["photos"])
+                    for (i, side), level in levels.items()]
+        photo_notes.update({str(n): n for n in base["photos"].notes})
+        context = {**base, "sides": contexts,
                    "deck": {"name": job.name, "count": len(job.species_list)}}
         html = renderer.html(job.layout, context, settings.lang)
         document = renderer.render(html, job.layout, job.size, roots=roots, extra_css=extra_css)
@@ -230,6 +244,7 @@ def render_cards(renderer, job, settings) -> tuple[bytes, int]:
                 "or choose a larger card size.")
 
     used = fit_items(ladders, attempt, describe)
+    job.notes += photo_notes.values()
     for (i, side), index in used.items():
         sp = job.species_list[i]
         capped = min(MAX_FACTS, len(facts(sp.data, settings.lang)))

@@ -287,6 +287,16 @@ def column_split(sections: list[str]) -> int:
     return split
 
 
+def licence(text: str) -> str:
+    """A photo licence in its printed short form ('CC-BY-4.0' -> 'CC BY 4.0'); validation vouched for it."""
+    from .pictures.licences import normalise
+
+    try:
+        return normalise(text).short
+    except ValueError:
+        return text
+
+
 def filters(lang: str) -> dict:
     """All filters, bound to the build language."""
     return {
@@ -304,6 +314,7 @@ def filters(lang: str) -> dict:
         "trend": trend_arrow,
         "column_split": column_split,
         "no_widow": no_widow,
+        "licence": licence,
         "status_name": status_name,
         "initials": initials,
     }

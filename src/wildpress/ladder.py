@@ -42,7 +42,7 @@ PART_WORDS = {
     "range.countries": "range countries", "population.subpopulations": "subpopulations",
     "conservation.actions": "conservation actions", "conservation.organisations": "organisations",
     "diet": "diet items", "stats": "headline figures", "facts": "facts", "sources": "sources",
-    "name.other": "other names", "ecology": "the 'why it matters' text",
+    "name.other": "other names", "ecology": "the 'why it matters' text", "gallery": "gallery photos",
 }
 
 

@@ -31,11 +31,11 @@ def _bottom(box) -> float:
     return box.position_y + box.margin_height()
 
 
-def fill_css(document) -> str:
-    """CSS that grows each ``data-fill`` element by the slack left on the last page ('' if none)."""
+def fill_heights(document) -> dict[str, float]:
+    """Name -> height in CSS px that each ``data-fill`` element grows to (nothing if no slack)."""
     page = document.pages[-1]._page_box
     page_bottom = page.content_box_y() + page.height
-    rules = []
+    heights: dict[str, float] = {}
     for box, parent in _walk(page):
         element = getattr(box, "element", None)
         if element is None or parent is None or getattr(box, "element_tag", None) is None:
@@ -46,8 +46,14 @@ def fill_css(document) -> str:
         # The parent's content ends where the text ends; the rest of the page is spare.
         slack = page_bottom - _bottom(parent) - TOLERANCE
         if slack > 1:
-            rules.append(f'[data-fill="{name}"] {{ height: {box.height + slack:.3f}px !important; }}')
-    return "\n".join(dict.fromkeys(rules))
+            heights.setdefault(name, box.height + slack)
+    return heights
+
+
+def fill_css(document) -> str:
+    """CSS that grows each ``data-fill`` element by the slack left on the last page ('' if none)."""
+    return "\n".join(f'[data-fill="{name}"] {{ height: {height:.3f}px !important; }}'
+                     for name, height in fill_heights(document).items())
 
 
 def fill(document, rerender: Callable[[str], Any]):

@@ -44,6 +44,7 @@ MAX_COUNTRIES = 250
 MAX_SOURCES = 100
 MAX_LANGUAGES = 30  # languages one text may be given in
 MAX_MEASUREMENTS = 30
+MAX_GALLERY = 8  # photos besides the main one
 MAX_ID = 64  # characters in an id (it becomes part of file names)
 
 _TEXT = {
@@ -110,6 +111,30 @@ def _obj(properties: dict, required: list[str] | None = None, **extra: Any) -> d
     schema.update(extra)
     return schema
 
+
+_PHOTO = _obj(
+    {
+        "file": {**_SHORT, "description": "Image path relative to the species file "
+                                          "(inside the project folder)."},
+        "credit": {**_SHORT, "description": "Photographer or owner."},
+        "licence": {**_SHORT, "description": "Short licence name, e.g. 'CC BY 4.0'."},
+        "alt": {"$ref": "#/$defs/text", "description": "Description for screen readers."},
+        "crop": _obj(
+            {k: {"type": "number", "minimum": 0, "maximum": 1} for k in ("x", "y", "width", "height")},
+            ["x", "y", "width", "height"],
+            description="Part of the photo to use, as fractions of its width and height "
+                        "(cuts off camera-trap info bars and borders before anything else).",
+        ),
+        "focal_point": _obj(
+            {"x": {"type": "number", "minimum": 0, "maximum": 1},
+             "y": {"type": "number", "minimum": 0, "maximum": 1}},
+            ["x", "y"],
+            description="Point that stays in view (and clear of text) however the photo is cropped, "
+                        "as fractions of width and height.",
+        ),
+    },
+    ["file", "credit", "licence", "alt"],
+)
 
 SPECIES_SCHEMA: dict = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -225,23 +250,10 @@ SPECIES_SCHEMA: dict = {
                 },
                 description="Conservation work.",
             ),
-            "photo": _obj(
-                {
-                    "file": {**_SHORT, "description": "Image path relative to the species file "
-                                                      "(inside the project folder)."},
-                    "credit": {**_SHORT, "description": "Photographer or owner."},
-                    "licence": {**_SHORT, "description": "Short licence name, e.g. 'CC BY 4.0'."},
-                    "alt": {"$ref": "#/$defs/text", "description": "Description for screen readers."},
-                    "focal_point": _obj(
-                        {"x": {"type": "number", "minimum": 0, "maximum": 1},
-                         "y": {"type": "number", "minimum": 0, "maximum": 1}},
-                        ["x", "y"],
-                        description="Point to keep in view when cropping, as fractions of width/height.",
-                    ),
-                },
-                ["file", "credit", "licence", "alt"],
-                description="Photograph; without one, layouts draw a designed fallback.",
-            ),
+            "photo": {**_PHOTO, "description": "Photograph; without one, layouts draw a designed fallback."},
+            "gallery": {"type": "array", "items": _PHOTO, "maxItems": MAX_GALLERY,
+                        "description": "More photographs, shown as a gallery on posters and fact sheets "
+                                       "(`photo` stays the main one)."},
             "links": _obj(
                 {"more_info": {**_URL, "description": "Where to read more."},
                  "donate": {**_URL, "description": "Where to give."}},
