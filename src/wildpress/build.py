@@ -282,7 +282,7 @@ def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | 
     if tile_sheet is not None:
         planned += [(safe_name(f"{names[id(job)][:-4]}-tiled-{tile_sheet.name}"), _source(job)) for job in jobs]
     check_collisions(planned)  # before anything renders
-    prepare_out_dir(out)
+    prepare_out_dir(out, project)
     settings.creation_time()  # fixed here: every document of the build gets the same date
 
     from .safety.worker import WorkerFailure, render_job, shared_worker

@@ -53,10 +53,21 @@ def check_collisions(planned: Iterable[tuple[str, str]]) -> None:
                           + "\n  ".join(clashes))
 
 
-def prepare_out_dir(out: Path) -> Path:
+def prepare_out_dir(out: Path, project: Path | None = None) -> Path:
     """Check the output folder can be written (it is created at the first write), and remove
-    stale ``.part`` files from it; fails before anything renders."""
+    stale ``.part`` files from it; fails before anything renders.
+
+    An output folder named inside the ``project`` whose real path leads outside it (a link a
+    project shipped, e.g. ``out -> ~/.config``) is refused: give the real folder with --out.
+    """
     out = Path(out)
+    if project is not None:
+        root, lexical = Path(os.path.realpath(project)), Path(os.path.abspath(out))
+        real = Path(os.path.realpath(lexical))
+        inside_project = lexical.is_relative_to(root) or lexical.is_relative_to(os.path.abspath(project))
+        if inside_project and not real.is_relative_to(root):
+            raise OutputError(f"output folder {out} is a link to {real}, outside the project folder; "
+                              "name the real folder with --out if that is where the PDFs should go")
     probe = out
     while not os.path.lexists(probe) and probe != probe.parent:
         probe = probe.parent
