@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Prepared photos go to a cache of this test session, never the user's ~/.cache (set before
+# any worker process starts, so the workers see the same folder).
+os.environ.setdefault("WILDPRESS_CACHE", tempfile.mkdtemp(prefix="wildpress-test-cache-"))
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
