@@ -184,6 +184,42 @@ def _schema_problems(doc: Located, validator: Draft202012Validator = _VALIDATOR)
     return list(dict.fromkeys(problems))  # 'required' reports every missing key once per error
 
 
+OVERSIZED = 250  # a list or mapping longer than this is over every cap: report it without the schema pass
+
+
+def _schema_at(path: tuple) -> dict:
+    """The part of the species schema that describes ``path`` (empty if none does)."""
+    schema: dict = SPECIES_SCHEMA
+    for part in path:
+        while "$ref" in schema:
+            schema = SPECIES_SCHEMA["$defs"][schema["$ref"].rsplit("/", 1)[-1]]
+        if isinstance(part, int):
+            schema = schema.get("items", {})
+        else:
+            schema = schema.get("properties", {}).get(part) or next(iter(schema.get("patternProperties", {}).values()),
+                                                                    {})
+    return schema
+
+
+def _oversized(doc: Located) -> list[Problem]:
+    """Lists and mappings far over their caps, found by a quick walk (the schema would take minutes)."""
+    problems, stack = [], [((), doc.data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, (list, dict)) and len(value) > OVERSIZED:
+            schema = _schema_at(path)
+            cap = schema.get("maxItems") or schema.get("maxProperties") or OVERSIZED
+            line, col = doc.where(path)
+            what = "items" if isinstance(value, list) else "entries"
+            problems.append(Problem(doc.file, line, col, format_path(path), f"has {len(value)} {what}; "
+                                    f"the limit is {cap}"))
+        elif isinstance(value, list):
+            stack += [(path + (i,), v) for i, v in enumerate(value)]
+        elif isinstance(value, dict):
+            stack += [(path + (k,), v) for k, v in value.items()]
+    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
+
+
 def _iter_quantities(data: Any, path: tuple = ()) -> Iterable[tuple[tuple, dict]]:
     if isinstance(data, dict):
         if "min" in data and "max" in data:
@@ -288,6 +324,9 @@ def check_file(file: Path | str, allowed_roots: list[Path] | None = None,
         return None, [exc.problem]
     if not isinstance(doc.data, dict):
         return None, [Problem(file, 1, 1, "", f"expected a mapping of fields, got {_yaml_type(doc.data)}")]
+    problems = _oversized(doc)  # before the schema: checking 100,000 list items would take minutes
+    if problems:
+        return None, problems
     _coerce_plain_scalars(doc)
     problems = _schema_problems(doc)
     if not any(p.severity == "error" for p in problems):
