@@ -103,9 +103,10 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
 
     def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         """Calls from templates; padding methods of text may not make huge strings."""
-        if getattr(__obj, "__self__", None).__class__ in (str, jinja2.utils.markupsafe.Markup) \
-                and getattr(__obj, "__name__", "") in _PADDING and _too_wide(args, kwargs):
-            raise TemplateLimit(f"{__obj.__name__}() would make more than {MAX_TEXT} characters")
+        owner, name = getattr(__obj, "__self__", None), getattr(__obj, "__name__", "")
+        if isinstance(owner, str) and ((name in _PADDING and _too_wide(args, kwargs))
+                                       or (name in ("replace", "join") and _grows(name, owner, args))):
+            raise TemplateLimit(f"{name}() would make more than {MAX_TEXT} characters")
         return super().call(__context, __obj, *args, **kwargs)
 
     def call_binop(self, context: jinja2.runtime.Context, operator_name: str, left: Any, right: Any) -> Any:
@@ -132,7 +133,17 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
 
 
 _PADDING = {"center", "ljust", "rjust", "zfill", "expandtabs"}
-_WIDTH_FILTERS = ("center", "indent", "format")
+_WIDTH_FILTERS = ("center", "indent", "format", "replace", "join")
+
+
+def _grows(name: str, text: str, args: tuple) -> bool:
+    """True if ``text.replace(*args)`` or ``text.join(*args)`` would pass MAX_TEXT characters."""
+    if name == "replace" and len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str):
+        count = text.count(args[0]) if args[0] else len(text) + 1
+        return len(text) + count * (len(args[1]) - len(args[0])) > MAX_TEXT
+    if name == "join" and args and hasattr(args[0], "__len__"):
+        return len(text) * len(args[0]) > MAX_TEXT
+    return False
 
 
 def _too_wide(args: tuple, kwargs: dict) -> bool:
@@ -145,6 +156,15 @@ def _width_checked(filter_func: Callable, name: str) -> Callable:
 
     @functools.wraps(filter_func)
     def checked(*args: Any, **kwargs: Any) -> Any:
+        if name in ("replace", "join"):
+            value = args[1] if args and isinstance(args[0], jinja2.nodes.EvalContext) else args[0]
+            rest = args[2:] if args and isinstance(args[0], jinja2.nodes.EvalContext) else args[1:]
+            text = str(value) if name == "replace" else (rest[0] if rest and isinstance(rest[0], str) else "")
+            wide = _grows("replace", text, tuple(rest)) if name == "replace" else \
+                _grows("join", text, (value,) if hasattr(value, "__len__") else ())
+            if wide:
+                raise TemplateLimit(f"the {name} filter would make more than {MAX_TEXT} characters")
+            return filter_func(*args, **kwargs)
         if _too_wide(args[1:], kwargs) or (name == "format" and any(
                 isinstance(a, str) and re.search(r"%[-+ #0]*(\*|\d{7,})", a) for a in args[:1])):
             raise TemplateLimit(f"the {name} filter would make more than {MAX_TEXT} characters")
