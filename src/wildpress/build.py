@@ -188,6 +188,8 @@ def template_context(job: Job, settings: Settings, confinement: Confinement | No
     through ``confinement`` (default: the project folder and the species' own).
     """
     from .pictures.photos import PhotoSlots
+    from .pictures.qr import QRCodes
+    from .pictures.rangemap import RangeMaps
     from .resources import cache_dir
 
     sp = job.species
@@ -199,6 +201,8 @@ def template_context(job: Job, settings: Settings, confinement: Confinement | No
         "photo": sp.data["photo"],
         "gallery": sp.data.get("gallery") or [],
         "photos": slots,
+        "qr": QRCodes(job.label),
+        "maps": RangeMaps(),
         "page": {"name": job.size.name, "label": job.size.label, "width_mm": job.size.width_mm,
                  "height_mm": job.size.height_mm, "orientation": job.size.orientation,
                  "bleed_mm": float(settings.bleed_mm or 0.0)},

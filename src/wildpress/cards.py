@@ -165,11 +165,16 @@ def tile_values(stats: list[dict], card_width_mm: float, value_pt: float) -> lis
     return []
 
 
-def page_css(size: PaperSize, bleed_mm: float) -> str:
+def footer_pt(qr_mm: float = 0.0) -> float:
+    """Height of a back's footer zone: a two-line credit, or the QR code if that is taller."""
+    return max(FOOTER_PT * 1.25 * 2, (qr_mm + 1.0) * MM if qr_mm else 0.0)
+
+
+def page_css(size: PaperSize, bleed_mm: float, qr_mm: float = 0.0) -> str:
     """Page = trim + bleed on every side; the side box is padded to the safe area."""
     b, s = bleed_mm * MM, SAFE_MM * MM
     w, h = size.width + 2 * b, size.height + 2 * b
-    footer = FOOTER_PT * 1.25 * 2  # room for a two-line credit
+    footer = footer_pt(qr_mm)
     return (f"@page {{ size: {w:.4f}pt {h:.4f}pt; margin: 0; bleed: 0; }}\n"
             f".side {{ width: {w:.4f}pt; height: {h:.4f}pt; padding: {b + s:.4f}pt; }}\n"
             f".side.back {{ padding-bottom: {b + s + footer:.4f}pt; }}\n"
@@ -179,11 +184,11 @@ def page_css(size: PaperSize, bleed_mm: float) -> str:
             f".pad-bottom {{ padding-bottom: {b + s:.4f}pt; }} .pad-top {{ padding-top: {b + s:.4f}pt; }}\n")
 
 
-def zones(size: PaperSize, bleed_mm: float) -> dict:
-    """Where text may go, in CSS px: the safe area; back text above the credit zone."""
+def zones(size: PaperSize, bleed_mm: float, qr_mm: float = 0.0) -> dict:
+    """Where text may go, in CSS px: the safe area; back text above the credit (and QR) zone."""
     b, s = bleed_mm * MM / PX, SAFE_MM * MM / PX
     w, h = size.width / PX + 2 * b, size.height / PX + 2 * b
-    footer = FOOTER_PT * 1.25 * 2 / PX
+    footer = footer_pt(qr_mm) / PX
     safe = (b + s, b + s, w - b - s, h - b - s)
     return {"safe": safe, "flow": (safe[0], safe[1], safe[2], safe[3] - footer),
             "footer": (safe[0], safe[3] - footer, safe[2], safe[3])}
@@ -200,7 +205,14 @@ def render_cards(renderer, job, settings) -> tuple[bytes, int]:
     rungs = _ladder.layout_rungs(job.layout)
     ladders = {key: rungs for key in sides}
     roots = sorted({sp.file.parent.resolve() for sp in job.species_list})
-    area, extra_css = zones(job.size, imp.bleed_mm), page_css(job.size, imp.bleed_mm)
+    # With -O qr=true every back carries a code for its first link; the footer zone grows to hold it.
+    from .pictures.qr import QRCodes, qr_links
+
+    codes = QRCodes(job.label)
+    qr_urls = {i: (qr_links(sp.data.get("links")) or [(None, None)])[0][1]
+               for i, sp in enumerate(job.species_list)} if job.options.get("qr") else {}
+    qr_mm = max((codes.size(u, 14, 22) for u in qr_urls.values() if u), default=0.0)
+    area, extra_css = zones(job.size, imp.bleed_mm, qr_mm), page_css(job.size, imp.bleed_mm, qr_mm)
     passes: list[bytes] = []
     chosen: dict = {}  # (card, side) -> (pass number, page number)
     photo_notes: dict = {}  # photos printing under the warning resolution, once each
@@ -208,7 +220,8 @@ def render_cards(renderer, job, settings) -> tuple[bytes, int]:
     def attempt(levels: dict) -> dict:
         # One document per pass: the first holds the whole deck, later ones only the misfits.
         base = _build.template_context(job, settings, renderer.confinement)
-        contexts = [side_context(job, settings, i, side, level, base["photos"])
+        contexts = [{**side_context(job, settings, i, side, level, base["photos"]),
+                     "qr_url": qr_urls.get(i) if side == "back" else None, "qr_mm": qr_mm}
                     for (i, side), level in levels.items()]
         photo_notes.update({str(n): n for n in base["photos"].notes})
         context = {**base, "sides": contexts,

@@ -42,7 +42,7 @@ PART_WORDS = {
     "range.countries": "range countries", "population.subpopulations": "subpopulations",
     "conservation.actions": "conservation actions", "conservation.organisations": "organisations",
     "diet": "diet items", "stats": "headline figures", "facts": "facts", "sources": "sources",
-    "name.other": "other names", "ecology": "the 'why it matters' text", "gallery": "gallery photos",
+    "name.other": "other names", "ecology": "the 'why it matters' text", "gallery": "gallery photos", "map": "the range map",
 }
 
 
@@ -118,6 +118,8 @@ def layout_rungs(layout) -> list[Rung]:
 
 def _count(data: Any, part: str) -> int:
     """How many items of ``part`` the species data holds ('threats.detail': threats with a detail)."""
+    if part == "map":
+        return 1 if (data.get("range") or {}).get("countries") else 0
     head, _, tail = part.partition(".")
     value = data.get(head) if isinstance(data, dict) else None
     if tail and isinstance(value, list):

@@ -121,3 +121,32 @@ def qr_links(links: dict | None) -> list[tuple[str, str]]:
         if isinstance(url, str) and url.strip() and url.strip() not in (u for _, u in pairs):
             pairs.append((kind, url.strip()))
     return pairs
+
+
+class QRCodes:
+    """What templates call to print a QR code: ``qr.svg(url, size_mm)``.
+
+    The code is checked at its printed size (modules of at least
+    :data:`MIN_MODULE_MM`, quiet zone kept) before it is drawn; too small is
+    a :class:`~wildpress.errors.FitError` naming the output (``where``).
+    """
+
+    def __init__(self, where: str):
+        self._where = where
+
+    def links(self, links: dict | None) -> list:
+        """(kind, url) pairs worth a code: donate first, then more information."""
+        return qr_links(links)
+
+    def svg(self, url: str, size_mm: float, dark: str = "#1d2320", light: str | None = "#ffffff") -> Markup:
+        """The checked vector code, ``size_mm`` wide including its quiet zone."""
+        check_printable(url, size_mm, self._where)
+        return qr_svg(url, size_mm, dark=dark, light=light)
+
+    def size(self, url: str, design_mm: float, largest_mm: float) -> float:
+        """The layout's size for the code, grown for a long URL up to ``largest_mm`` (then checked)."""
+        return min(max(design_mm, min_size_mm(url)), largest_mm)
+
+    def fits(self, url: str, size_mm: float) -> bool:
+        """True if the code would print legibly at ``size_mm`` (for layouts that can choose)."""
+        return module_mm(url, size_mm) + _EPSILON >= MIN_MODULE_MM

@@ -294,3 +294,21 @@ def range_map_svg(codes: list[str], width_mm: float, height_mm: float, accent: s
         out += [f'<g fill="none" stroke="{escape(accent)}" stroke-width="{float(stroke) * 2:g}">', *marks, "</g>"]
     out.append("</svg>")
     return Markup("".join(out))
+
+
+class RangeMaps:
+    """What templates call to draw a locator map: ``maps.svg(codes, width_mm, height_mm, accent)``.
+
+    Only these two methods are exposed to templates (never this module, which
+    reads files).
+    """
+
+    def svg(self, codes: list[str], width_mm: float, height_mm: float, accent: str = "#1f5c3a",
+            label: str = "") -> Markup:
+        """The map, or '' when none of the codes can be drawn at this scale."""
+        drawn, _missing = drawable(codes)
+        return range_map_svg(codes, width_mm, height_mm, accent, label=label) if drawn else Markup("")
+
+    def missing(self, codes: list[str]) -> list[str]:
+        """Codes too small to show at this scale (islands), for a note under the map."""
+        return drawable(codes)[1]
