@@ -53,7 +53,8 @@ def _error_class(name: str) -> type[WildpressError]:
         for sub in cls.__subclasses__():
             yield from walk(sub)
 
-    return next((c for c in walk(WildpressError) if c.__name__ == name), RenderError)
+    found = next((c for c in walk(WildpressError) if c.__name__ == name), RenderError)
+    return RenderError if "__init__" in found.__dict__ else found  # rebuilt from a message alone
 
 
 def _child_main(fd: int) -> None:
