@@ -272,6 +272,9 @@ def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | 
     for file in files:
         if not os.path.lexists(file):
             raise UsageError(f"species file not found: {file}")
+    from .safety.worker import WorkerFailure, render_job, shared_worker
+
+    shared_worker().start()  # the render process imports WeasyPrint while the parent validates
     # One confinement for everything this build reads, in validation and in rendering alike.
     confinement = Confinement.for_project(project, named or [p for p in paths if p == sample_species_dir()])
     loaded, warnings = load_species(files, strict=strict, confinement=confinement)
@@ -288,8 +291,6 @@ def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | 
     check_collisions(planned)  # before anything renders
     prepare_out_dir(out, project)
     settings.creation_time()  # fixed here: every document of the build gets the same date
-
-    from .safety.worker import WorkerFailure, render_job, shared_worker
 
     worker = shared_worker()
     result = BuildResult(warnings=warnings)
