@@ -105,8 +105,8 @@ def _texts(out: Path) -> list[tuple[Path, str]]:
     return found
 
 
-@pytest.mark.parametrize("name", SCENARIOS)
-def test_hostile_input(name, tmp_path, monkeypatch):
+def _prepare(name: str, tmp_path: Path):
+    """The scenario's project in ``tmp_path``, with its links, FIFOs and generated files."""
     spec = yaml.safe_load((HOSTILE / name / "scenario.yaml").read_text())
     outside = _outside(tmp_path)
     project = tmp_path / "project"
@@ -120,6 +120,12 @@ def test_hostile_input(name, tmp_path, monkeypatch):
         os.mkfifo(project / rel)
     for item in spec["make"]:
         _make(project, item)
+    return spec, project, fill
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_hostile_input(name, tmp_path, monkeypatch):
+    spec, project, fill = _prepare(name, tmp_path)
     out = project / "out"
     before = _snapshot(tmp_path, out)
 
@@ -130,6 +136,11 @@ def test_hostile_input(name, tmp_path, monkeypatch):
     assert "Traceback" not in output, output
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.exit_code == spec["exit"], output
+    _check(spec, project, fill, output, tmp_path, before)
+
+
+def _check(spec: dict, project: Path, fill: dict, output: str, tmp_path: Path, before: dict) -> None:
+    out = project / "out"
     for line in spec["expect"]:
         assert line.format(**fill) in output, output
     assert CANARY not in output
@@ -141,6 +152,23 @@ def test_hostile_input(name, tmp_path, monkeypatch):
         assert (project / rel).is_file() and not (project / rel).is_symlink(), rel
     after = _snapshot(tmp_path, out)
     assert after == before, "files outside the output folder were created or changed"
+
+
+@pytest.mark.parametrize("name", ["template-slow-loop", "species-symlink-outside", "output-path-is-fifo",
+                                  "photo-30000-pixels-square", "validate-dev-zero"])
+def test_hostile_input_in_a_real_process(name, tmp_path):
+    """The installed command, as a user runs it: its own stderr and the worker's are both clean."""
+    import subprocess
+    import sys
+
+    spec, project, fill = _prepare(name, tmp_path)
+    before = _snapshot(tmp_path, project / "out")
+    run = subprocess.run([sys.executable, "-m", "wildpress", *spec["run"]], cwd=project, capture_output=True,
+                         text=True, timeout=300)
+    output = run.stdout + run.stderr
+    assert "Traceback" not in output, output
+    assert run.returncode == spec["exit"], output
+    _check(spec, project, fill, output, tmp_path, before)
 
 
 def test_there_are_at_least_forty_scenarios():
