@@ -16,7 +16,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..errors import Refused
 from ..resources import cache_dir, fonts_dir, layouts_dir
@@ -42,8 +42,13 @@ def real_path(path: Path | str) -> Path:
         raise Refused(path, f"cannot read {path}: {reason}") from None
 
 
-def read_regular(path: Path | str, max_bytes: int = MAX_FILE_BYTES, real: Path | None = None) -> bytes:
-    """Bytes of a regular file of at most ``max_bytes``; FIFOs and devices are never opened."""
+def read_regular(path: Path | str, max_bytes: int = MAX_FILE_BYTES, real: Path | None = None,
+                 allowed: Callable[[Path], bool] | None = None) -> bytes:
+    """Bytes of a regular file of at most ``max_bytes``; FIFOs and devices are never opened.
+
+    With ``allowed``, the file actually opened is checked again (on Linux, through
+    ``/proc/self/fd``), so a folder swapped for a link after the check gains nothing.
+    """
     real = real or real_path(path)
     try:
         info = os.stat(real)
@@ -57,6 +62,10 @@ def read_regular(path: Path | str, max_bytes: int = MAX_FILE_BYTES, real: Path |
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for something else since the stat
             raise Refused(path, f"{path} is not a regular file")
+        if allowed is not None and os.path.exists(f"/proc/self/fd/{fd}"):
+            opened = Path(os.readlink(f"/proc/self/fd/{fd}"))
+            if not allowed(opened):
+                raise Refused(path, f"refused {path}: it changed into a link to {opened} while being read")
         chunks, total = [], 0
         while True:
             chunk = os.read(fd, min(1 << 20, max_bytes + 1 - total))
@@ -122,7 +131,7 @@ class Confinement:
         """Contents of ``path`` after :meth:`check`; a regular file under the size cap."""
         try:
             real = self.check(path, asker)
-            return read_regular(path, max_bytes or self.max_bytes, real)
+            return read_regular(path, max_bytes or self.max_bytes, real, self.allows)
         except Refused as exc:
             if exc.asker is None and asker is not None:
                 raise Refused(exc.path, exc.reason, asker) from None
