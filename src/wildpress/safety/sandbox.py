@@ -68,12 +68,45 @@ class ConfinedLoader(jinja2.BaseLoader):
         return []
 
 
-def safe_range(*args: int) -> range:
-    """``range()`` of at most MAX_RANGE items."""
+MAX_STEPS = 5_000_000  # iterations over range() in one document, however the loops nest
+_steps = [0]
+
+
+class _CountedRange:
+    """A range whose iterations count against MAX_STEPS (nested loops multiply quickly)."""
+
+    def __init__(self, rng: range):
+        self._range = rng
+
+    def __iter__(self):
+        for item in self._range:
+            _steps[0] += 1
+            if _steps[0] > MAX_STEPS:
+                raise TemplateLimit(f"loops over range() ran more than {MAX_STEPS} times")
+            yield item
+
+    def __len__(self) -> int:
+        return len(self._range)
+
+    def __getitem__(self, index):
+        return self._range[index]
+
+    def __contains__(self, item) -> bool:
+        return item in self._range
+
+    def __reversed__(self):
+        return _CountedRange(self._range[::-1]).__iter__()
+
+    def __repr__(self) -> str:
+        return repr(self._range)
+
+
+def safe_range(*args: int) -> _CountedRange:
+    """``range()`` of at most MAX_RANGE items, its iterations counted against MAX_STEPS."""
     rng = range(*args)
     if len(rng) > MAX_RANGE:
         raise TemplateLimit(f"range() of {len(rng)} items; the limit is {MAX_RANGE}")
-    return rng
+    return _CountedRange(rng)
 
 
 def _size(value: Any) -> int:
@@ -176,6 +209,7 @@ def _width_checked(filter_func: Callable, name: str) -> Callable:
 def render_bounded(template: jinja2.Template, context: dict, max_output: int = MAX_OUTPUT) -> str:
     """Render ``template`` while counting its output; stop at ``max_output`` characters."""
     parts, total = [], 0
+    _steps[0] = 0
     stream = template.generate(**context)
     for part in stream:
         total += len(part)
