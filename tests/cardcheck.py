@@ -21,6 +21,7 @@ def make_deck(folder: Path, count: int, edit=None) -> Path:
     for n in range(count):
         data = load_file(samples[n % len(samples)]).data  # wildpress's loader: 'NO' stays Norway
         data["id"] = f"{samples[n % len(samples)].stem}-{n:03d}"
+        data.pop("photo", None)  # the copies live outside data/species, away from its photos
         if edit:
             edit(n, data)
         (folder / f"{data['id']}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -49,6 +50,11 @@ def scenario():
         assert path.exists(), path
         return path
     return get
+
+
+def without_photo(text: str) -> str:
+    """A sample's YAML text without its ``photo:`` block (for copies written outside the repository)."""
+    return re.sub(r"(?ms)^photo:\n(?:[ ].*\n?)*", "", text)
 
 
 def write_test_photo(path: Path, size=(1200, 800)) -> Path:

@@ -108,17 +108,19 @@ def test_a_project_layout_declares_its_own_ladder(tmp_path):
             "  - {name: no threats, drop: [threats]}\n"
             "  - {name: 'two quick facts', limit: {quick_facts: 2}}\n"
             "  - {name: small type, class: fit-small}\n"
+            "  - {name: tight, class: fit-tight}\n"
             "  - {name: just the essentials, drop: [description, habitat, range.notes, quick_facts, sources,\n"
-            "                                      conservation.actions, population.subpopulations]}\n")
+            "                                      conservation.actions, population.subpopulations, map, ecology,\n"
+            "                                      conservation.organisations]}\n")
     layout = load_layout("onepager", tmp_path)
     assert [s["name"] for s in layout.manifest["ladder"]][0] == "no threats"
-    result = build([SAMPLES / "amur-leopard.yaml"], ["onepager"], ["A4"], tmp_path / "out", project_dir=tmp_path)
+    result = build([SAMPLES / "snow-leopard.yaml"], ["onepager"], ["A4"], tmp_path / "out", project_dir=tmp_path)
     pdf = reader(result.outputs[0].path)
     assert len(pdf.pages) == 1
     content = text(pdf)
     assert "THREATS" not in content and "Poaching" not in content
     [warning] = [str(w) for w in result.warnings]
-    assert "amur-leopard / onepager / A4: to fit, left out " in warning and "threats" in warning
+    assert "snow-leopard / onepager / A4: to fit, left out " in warning and "threats" in warning
 
 
 def test_a_ladder_step_must_say_what_it_does(tmp_path):

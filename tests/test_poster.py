@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import REPO, SAMPLES
+from conftest import REPO, SAMPLES, without_photo
 from pdfcheck import reader, text
 
 SPECIES = SAMPLES / "blue-whale.yaml"
@@ -134,7 +134,7 @@ def test_content_that_cannot_fit_fails_naming_species_layout_and_size(tmp_path):
     from wildpress import build
     from wildpress.errors import FitError
 
-    source = (SAMPLES / "amur-leopard.yaml").read_text(encoding="utf-8")
+    source = without_photo((SAMPLES / "amur-leopard.yaml").read_text(encoding="utf-8"))
     long_text = " ".join(["Amur leopards keep the forest in balance."] * 60)
     wordy = tmp_path / "wordy-leopard.yaml"
     wordy.write_text(source.replace("ecology: >-", f"ecology: {long_text}\nold_ecology: >-"), encoding="utf-8")
@@ -148,7 +148,7 @@ def test_a_word_too_long_for_the_page_is_a_fit_error_not_clipped(tmp_path):
     from wildpress import build
     from wildpress.errors import FitError
 
-    source = (SAMPLES / "red-fox.yaml").read_text(encoding="utf-8")
+    source = without_photo((SAMPLES / "red-fox.yaml").read_text(encoding="utf-8"))
     threat = "- name: " + "Overdevelopmentandfragmentation" * 4
     wide = tmp_path / "wide-fox.yaml"
     wide.write_text(source.replace("threats:\n", f"threats:\n  {threat}\n", 1), encoding="utf-8")
@@ -176,7 +176,7 @@ def test_with_a_photo_and_bleed_the_credit_and_all_text_stay_inside_the_trim(tmp
     folder = tmp_path / "species"
     folder.mkdir()
     write_test_photo(folder / "whale.jpg")
-    source = SPECIES.read_text(encoding="utf-8")
+    source = without_photo(SPECIES.read_text(encoding="utf-8"))
     (folder / "blue-whale.yaml").write_text(
         source + "photo:\n  file: whale.jpg\n  credit: Jane Doe / Ocean Trust\n  licence: CC BY 4.0\n"
                  "  alt: A blue whale at the surface\n", encoding="utf-8")

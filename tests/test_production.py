@@ -8,7 +8,7 @@ import subprocess
 import pikepdf
 import pytest
 
-from conftest import REPO, SAMPLES, write_test_photo
+from conftest import REPO, SAMPLES, write_test_photo, without_photo
 
 MM = 72 / 25.4
 A3 = (297 * MM, 420 * MM)
@@ -128,7 +128,7 @@ def test_pdf_a2b_has_srgb_output_intent(tmp_path):
 
 def test_tagged_output_has_structure_lang_title_and_alt_text(tmp_path):
     write_test_photo(tmp_path / "ocelot.jpg")  # beside the species file, where photos must live
-    source = (SAMPLES / "red-fox.yaml").read_text(encoding="utf-8")
+    source = without_photo((SAMPLES / "red-fox.yaml").read_text(encoding="utf-8"))
     species = tmp_path / "red-fox.yaml"
     species.write_text(source + "\nphoto:\n  file: ocelot.jpg\n  credit: Test Photographer\n"
                        "  licence: CC BY 4.0\n  alt: A spotted cat resting on a branch\n", encoding="utf-8")
