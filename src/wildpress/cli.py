@@ -164,12 +164,14 @@ def main() -> None:
               "recorded as the PDF's author. Nothing is printed without it.")
 @click.option("--strict", is_flag=True, help="Treat data warnings (unknown fields) as errors.")
 @click.option("--force", is_flag=True, help="Overwrite existing files not made by wildpress.")
+@click.option("--photo-ppi", type=click.FloatRange(min=0), default=300, show_default=True,
+              help="Resolution photos are downsampled to at their printed size (0: embed the originals).")
 @_card_options
 @_print_options
 @_limit_options
 @_reports_errors
 def build(species, layouts, sizes, orientation, out_dir, option_pairs, lang, organisation, strict, force,
-          time_limit, memory_limit, max_pages, **card_flags):
+          photo_ppi, time_limit, memory_limit, max_pages, **card_flags):
     """Render SPECIES files or folders (default: the bundled samples) to PDFs."""
     from .build import Settings, build as run_build
     from .safety.limits import Limits
@@ -183,6 +185,7 @@ def build(species, layouts, sizes, orientation, out_dir, option_pairs, lang, org
                                                    deck_name=card_flags["deck_name"],
                                                    cards=_card_settings(**card_flags),
                                                    limits=Limits(time_limit, memory_limit, max_pages),
+                                                   photo_ppi=photo_ppi,
                                                    **_print_settings(**card_flags)),
         on_output=lambda o: click.echo(f"wrote {o.path}  ({o.pages} page{'s' if o.pages != 1 else ''}, "
                                        f"{o.seconds:.2f} s)"),

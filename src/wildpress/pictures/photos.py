@@ -198,8 +198,12 @@ class PhotoSlots:
 
         species = self._files.get(species_id) if species_id else next(iter(self._files.values()))
         source = (species.file.parent / photo["file"])
-        data = self._confinement.read_bytes(source, asker=species.file)
         focal = photo.get("focal_point") or {"x": 0.5, "y": 0.5}
+        if self._ppi <= 0:  # --photo-ppi 0: embed the original as it is (for comparison; large files)
+            real = self._confinement.check(source, asker=species.file)
+            return {"src": real.as_uri(), "position": f"{focal['x'] * 100:.1f}% {focal['y'] * 100:.1f}%",
+                    "focal_x": focal["x"], "focal_y": focal["y"], "ppi": 0.0}
+        data = self._confinement.read_bytes(source, asker=species.file)
         tall = max(height_mm, tallest_mm or height_mm)
         prepared = prepare(data, (width_mm, tall), self._cache, crop=photo.get("crop"),
                            focal=(focal["x"], focal["y"]), ppi=self._ppi, background=self._background)
