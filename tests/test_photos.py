@@ -171,3 +171,25 @@ def test_a_small_photo_on_a_big_poster_is_a_warning_naming_file_output_and_ppi(t
     assert warning.startswith(f"{tmp_path / 'sp' / 'small.yaml'}: warning: photo: small / poster / A1: "
                               "small.jpg prints at ")
     assert "ppi" in warning and "150 ppi or more looks sharp" in warning
+
+
+def test_a_gallery_prints_beside_the_main_photo_and_on_the_poster(tmp_path):
+    folder = tmp_path / "sp"
+    folder.mkdir()
+    colours = {"main.jpg": (200, 40, 40), "second.jpg": (40, 200, 40), "third.jpg": (40, 40, 200)}
+    for name, colour in colours.items():
+        Image.new("RGB", (1600, 1000), colour).save(folder / name, quality=92)
+    gallery = "gallery:\n" + "".join(
+        f"  - {{file: {name}, credit: Gallery Photographer, licence: CC-BY-4.0, alt: picture}}\n"
+        for name in ("second.jpg", "third.jpg"))
+    species = _species(folder, "gallery", folder / "main.jpg")
+    species.write_text(species.read_text() + gallery)
+    result = build([species], ["factsheet", "poster"], ["a4"], tmp_path / "out")
+    for output in result.outputs:
+        with pikepdf.open(output.path) as pdf:
+            images = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image"]
+        assert len(images) == 3, output.path.name
+    from pdfcheck import reader, text
+
+    content = text(reader(result.outputs[0].path))
+    assert "Photos: Test Photographer (CC0 1.0); Gallery Photographer (CC BY 4.0); Gallery Photographer (CC BY 4.0)" in content
