@@ -193,3 +193,14 @@ def test_a_gallery_prints_beside_the_main_photo_and_on_the_poster(tmp_path):
 
     content = text(reader(result.outputs[0].path))
     assert "Photos: Test Photographer (CC0 1.0); Gallery Photographer (CC BY 4.0); Gallery Photographer (CC BY 4.0)" in content
+
+
+def test_without_a_cache_setting_prepared_photos_stay_inside_the_output_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("WILDPRESS_CACHE", raising=False)
+    photo = tmp_path / "sp" / "pic.jpg"
+    photo.parent.mkdir()
+    Image.new("RGB", (1600, 1000), (90, 140, 90)).save(photo)
+    build([_species(tmp_path / "sp", "cached", photo)], ["factsheet"], ["a4"], tmp_path / "out")
+    prepared = list((tmp_path / "out" / ".wildpress-cache" / "photos").glob("*.jpg"))
+    assert len(prepared) == 1
+    assert not (Path.home() / ".cache" / "wildpress" / "photos" / prepared[0].name).exists()

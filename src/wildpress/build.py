@@ -32,6 +32,7 @@ from .sizes import MM, PaperSize, get_size
 from .species import Species, find_species_files, load_species
 
 GENERATOR = f"wildpress {__version__}"
+CACHE_FOLDER = ".wildpress-cache"  # inside the output folder: prepared photos, reused by the next build
 
 
 @dataclass
@@ -97,6 +98,9 @@ class Settings:
     tile: str | None = None  # sheet size: also write the document tiled for small printers (tiling.py)
     tile_overlap_mm: float = 10.0
     photo_ppi: float = 300.0  # photos are downsampled to this resolution at their printed size
+    # Prepared photos: $WILDPRESS_CACHE if set, else a hidden folder in the output folder, so a
+    # build writes nothing outside it and the next build into the same folder reuses them.
+    cache_dir: str | None = None
     limits: Limits = field(default_factory=Limits)  # time, memory and pages per document (safety/limits.py)
 
     def creation_time(self) -> str:
@@ -195,7 +199,8 @@ def template_context(job: Job, settings: Settings, confinement: Confinement | No
     sp = job.species
     accent = job.options.get("accent") or sp.data.get("accent") or "#1f5c3a"
     confinement = confinement or Confinement.for_project(Path.cwd(), [s.file.parent for s in job.species_list])
-    slots = PhotoSlots(job.species_list, confinement, cache_dir(), job.label, settings.photo_ppi, accent)
+    cache = Path(settings.cache_dir) if settings.cache_dir else cache_dir()
+    slots = PhotoSlots(job.species_list, confinement, cache, job.label, settings.photo_ppi, accent)
     return {
         "species": sp.data,
         "photo": sp.data["photo"],
@@ -290,6 +295,9 @@ def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | 
         planned += [(safe_name(f"{names[id(job)][:-4]}-tiled-{tile_sheet.name}"), _source(job)) for job in jobs]
     check_collisions(planned)  # before anything renders
     prepare_out_dir(out, project)
+    if not settings.cache_dir:
+        settings.cache_dir = os.environ.get("WILDPRESS_CACHE") or str(out / CACHE_FOLDER)
+    confinement = confinement.with_root(Path(settings.cache_dir))
     settings.creation_time()  # fixed here: every document of the build gets the same date
 
     worker = shared_worker()

@@ -107,6 +107,11 @@ class Confinement:
                 real.append(resolved)
         return cls(tuple(real))
 
+    def with_root(self, folder: Path | str) -> "Confinement":
+        """This confinement with one more allowed folder (its real path), e.g. the build's photo cache."""
+        real = Path(os.path.realpath(folder))
+        return self if real in self.roots else Confinement(self.roots + (real,), self.max_bytes)
+
     def allows(self, real: Path) -> bool:
         """True if the real path ``real`` lies inside an allowed root."""
         return any(real == root or real.is_relative_to(root) for root in self.roots)
