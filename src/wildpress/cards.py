@@ -261,7 +261,8 @@ def render_cards(renderer, job, settings) -> tuple[bytes, int]:
     for (i, side), index in used.items():
         sp = job.species_list[i]
         capped = min(MAX_FACTS, len(facts(sp.data, settings.lang)))
-        lost = _ladder.losses(rungs[index], sp.data, counts=lambda part: capped if part == "facts" else 0)
+        lost = _ladder.losses(rungs[index], sp.data,
+                              counts=lambda part: capped if part == "facts" else _ladder.count(sp.data, part))
         if lost:
             job.notes.append(Problem(sp.file, None, None, "", f"{job.label}: the {side} of {sp.id}'s card "
                                      f"left out {'; '.join(lost)} to fit", "warning"))

@@ -42,7 +42,7 @@ PART_WORDS = {
     "range.countries": "range countries", "population.subpopulations": "subpopulations",
     "conservation.actions": "conservation actions", "conservation.organisations": "organisations",
     "diet": "diet items", "stats": "headline figures", "facts": "facts", "sources": "sources",
-    "name.other": "other names", "ecology": "the 'why it matters' text", "gallery": "gallery photos", "map": "the range map",
+    "name.other": "other names", "ecology": "the 'why it matters' text", "gallery": "gallery photos", "map": "the range map", "status.scope": "the assessment note",
 }
 
 
@@ -116,7 +116,7 @@ def layout_rungs(layout) -> list[Rung]:
     return rungs(Step.from_manifest(s) for s in layout.manifest.get("ladder", []))
 
 
-def _count(data: Any, part: str) -> int:
+def count(data: Any, part: str) -> int:
     """How many items of ``part`` the species data holds ('threats.detail': threats with a detail)."""
     if part == "map":
         return 1 if (data.get("range") or {}).get("countries") else 0
@@ -125,7 +125,7 @@ def _count(data: Any, part: str) -> int:
     if tail and isinstance(value, list):
         return sum(1 for item in value if isinstance(item, dict) and item.get(tail))
     if tail:
-        return _count(value or {}, tail)
+        return count(value or {}, tail)
     if isinstance(value, (list, dict)):
         return len(value)
     return 1 if value else 0
@@ -137,14 +137,14 @@ def losses(rung: Rung, data: dict, counts: Callable[[str], int] | None = None) -
     ``counts(part)`` overrides how many items a part holds (cards count their
     candidate facts, which are not one data field).
     """
-    count = counts or (lambda part: _count(data, part))
+    how_many = counts or (lambda part: count(data, part))
     found = []
     for part, shown in rung.limits:
-        total = count(part)
+        total = how_many(part)
         if total > shown:
             found.append(f"{total - shown} of {total} {PART_WORDS.get(part, part.replace('_', ' '))}")
     for part in sorted(rung.dropped):
-        if count(part):
+        if how_many(part):
             found.append(PART_WORDS.get(part, part.replace("_", " ")))
     return found
 
