@@ -135,8 +135,9 @@ def render_document(renderer: Renderer, job: Job, settings: Settings) -> tuple[b
                                extra_css=extra_css, **prod.render_options())
 
     def attempt(rung: ladder.Rung):
-        html = renderer.html(job.layout, {**context, "fit": rung}, settings.lang)
-        last.update(html=html, document=lay_out(html))
+        slots = context["photos"].fresh()  # photo warnings of this pass only
+        html = renderer.html(job.layout, {**context, "fit": rung, "photos": slots}, settings.lang)
+        last.update(html=html, document=lay_out(html), slots=slots)
         return measure.misfit(last["document"], limit)
 
     index, problem = ladder.walk(rungs, attempt)
@@ -165,11 +166,16 @@ def render_document(renderer: Renderer, job: Job, settings: Settings) -> tuple[b
     def refill(css: str):
         # The template learns the grown heights (in mm) so a photo is cut for its final box.
         grown = {name: px * PX / MM for name, px in pagefill.fill_heights(last["document"]).items()}
-        html = renderer.html(job.layout, {**context, "fit": rungs[index], "filled": grown}, settings.lang)
-        return lay_out(html, css)
+        slots = context["photos"].fresh()
+        html = renderer.html(job.layout, {**context, "fit": rungs[index], "filled": grown, "photos": slots},
+                             settings.lang)
+        document = lay_out(html, css)
+        if len(document.pages) == 1:
+            last["slots"] = slots
+        return document
 
     document = pagefill.fill(last["document"], refill)
-    job.notes += context["photos"].notes
+    job.notes += last["slots"].notes
     pagefill.check_within_page(document, job.label)
     production.attach_output_intent(document)
     data = renderer.write_pdf(document, **prod.write_options())
@@ -296,7 +302,7 @@ def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | 
     check_collisions(planned)  # before anything renders
     prepare_out_dir(out, project)
     if not settings.cache_dir:
-        settings.cache_dir = os.environ.get("WILDPRESS_CACHE") or str(out / CACHE_FOLDER)
+        settings.cache_dir = os.path.abspath(os.environ.get("WILDPRESS_CACHE") or (out / CACHE_FOLDER))
     confinement = confinement.with_root(Path(settings.cache_dir))
     settings.creation_time()  # fixed here: every document of the build gets the same date
 

@@ -165,16 +165,25 @@ def tile_values(stats: list[dict], card_width_mm: float, value_pt: float) -> lis
     return []
 
 
-def footer_pt(qr_mm: float = 0.0) -> float:
-    """Height of a back's footer zone: a two-line credit, or the QR code if that is taller."""
-    return max(FOOTER_PT * 1.25 * 2, (qr_mm + 1.0) * MM if qr_mm else 0.0)
+def footer_pt(qr_mm: float = 0.0, credit_lines: int = 2) -> float:
+    """Height of a back's footer zone: the credit's lines (two at least), or the QR code if taller."""
+    return max(FOOTER_PT * 1.25 * max(2, credit_lines), (qr_mm + 1.0) * MM if qr_mm else 0.0)
 
 
-def page_css(size: PaperSize, bleed_mm: float, qr_mm: float = 0.0) -> str:
+def credit_lines(job, qr_mm: float = 0.0) -> int:
+    """Lines the longest photo credit of the deck needs at 7 pt beside the QR code (1 to 4)."""
+    width_mm = job.size.width_mm - 2 * SAFE_MM - (qr_mm + 2 if qr_mm else 0)
+    per_line = max(10, int(width_mm / (FOOTER_PT * 0.53 / MM)))  # an average 7 pt character is ~1.3 mm
+    longest = max((len(sp.data["photo"]["credit"]) + 24 for sp in job.species_list if sp.data.get("photo")),
+                  default=0)
+    return min(4, -(-longest // per_line))
+
+
+def page_css(size: PaperSize, bleed_mm: float, qr_mm: float = 0.0, lines: int = 2) -> str:
     """Page = trim + bleed on every side; the side box is padded to the safe area."""
     b, s = bleed_mm * MM, SAFE_MM * MM
     w, h = size.width + 2 * b, size.height + 2 * b
-    footer = footer_pt(qr_mm)
+    footer = footer_pt(qr_mm, lines)
     return (f"@page {{ size: {w:.4f}pt {h:.4f}pt; margin: 0; bleed: 0; }}\n"
             f".side {{ width: {w:.4f}pt; height: {h:.4f}pt; padding: {b + s:.4f}pt; }}\n"
             f".side.back {{ padding-bottom: {b + s + footer:.4f}pt; }}\n"
@@ -184,11 +193,11 @@ def page_css(size: PaperSize, bleed_mm: float, qr_mm: float = 0.0) -> str:
             f".pad-bottom {{ padding-bottom: {b + s:.4f}pt; }} .pad-top {{ padding-top: {b + s:.4f}pt; }}\n")
 
 
-def zones(size: PaperSize, bleed_mm: float, qr_mm: float = 0.0) -> dict:
+def zones(size: PaperSize, bleed_mm: float, qr_mm: float = 0.0, lines: int = 2) -> dict:
     """Where text may go, in CSS px: the safe area; back text above the credit (and QR) zone."""
     b, s = bleed_mm * MM / PX, SAFE_MM * MM / PX
     w, h = size.width / PX + 2 * b, size.height / PX + 2 * b
-    footer = footer_pt(qr_mm) / PX
+    footer = footer_pt(qr_mm, lines) / PX
     safe = (b + s, b + s, w - b - s, h - b - s)
     return {"safe": safe, "flow": (safe[0], safe[1], safe[2], safe[3] - footer),
             "footer": (safe[0], safe[3] - footer, safe[2], safe[3])}
@@ -206,13 +215,20 @@ def render_cards(renderer, job, settings) -> tuple[bytes, int]:
     ladders = {key: rungs for key in sides}
     roots = sorted({sp.file.parent.resolve() for sp in job.species_list})
     # With -O qr=true every back carries a code for its first link; the footer zone grows to hold it.
-    from .pictures.qr import QRCodes, qr_links
+    from .measure import field_line
+    from .pictures.qr import QRCodes, check_printable, qr_links
 
     codes = QRCodes(job.label)
     qr_urls = {i: (qr_links(sp.data.get("links")) or [(None, None)])[0][1]
                for i, sp in enumerate(job.species_list)} if job.options.get("qr") else {}
     qr_mm = max((codes.size(u, 14, 22) for u in qr_urls.values() if u), default=0.0)
-    area, extra_css = zones(job.size, imp.bleed_mm, qr_mm), page_css(job.size, imp.bleed_mm, qr_mm)
+    for i, url in qr_urls.items():  # a code too small to scan names its species and line, before rendering
+        if url:
+            sp = job.species_list[i]
+            kind = qr_links(sp.data.get("links"))[0][0]
+            check_printable(url, qr_mm, f"{job.label}: {sp.id} ({field_line(Path(sp.file), 'links.' + kind)})")
+    lines = credit_lines(job, qr_mm)
+    area, extra_css = zones(job.size, imp.bleed_mm, qr_mm, lines), page_css(job.size, imp.bleed_mm, qr_mm, lines)
     passes: list[bytes] = []
     chosen: dict = {}  # (card, side) -> (pass number, page number)
     photo_notes: dict = {}  # photos printing under the warning resolution, once each
@@ -243,8 +259,6 @@ def render_cards(renderer, job, settings) -> tuple[bytes, int]:
         return results
 
     def describe(key, level: _ladder.Rung, overflow) -> str:
-        from .measure import field_line
-
         sp = job.species_list[key[0]]
         where = "on another page" if overflow.extra_pages else "outside the card's safe area"
         words = f" ({overflow.chars} characters)" if overflow.chars else ""

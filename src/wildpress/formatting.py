@@ -20,7 +20,7 @@ NBSP = "\u00a0"
 EN_DASH = "\u2013"
 
 _QUALIFIERS = {
-    "fewer-than": "Less than {}",
+    "fewer-than": "Fewer than {}",
     "more-than": "More than {}",
     "up-to": "Up to {}",
     "at-least": "At least {}",
@@ -121,7 +121,14 @@ def web_address(url: str) -> Markup:
             current = ""
     if current:
         pieces.append(current)
-    inner = Markup("<wbr>").join(unbreakable(p) if len(p) <= MAX_UNBROKEN else escape(p) for p in pieces)
+    def piece(text: str) -> Markup:
+        if len(text) <= MAX_UNBROKEN:
+            return unbreakable(text)
+        # A long piece (a query value, a slug) may break after '=', '-' or '_', never inside a word.
+        words = re.findall(r"[^=_-]*[=_-]|[^=_-]+$", text)
+        return Markup("<wbr>").join(unbreakable(w) if len(w) <= MAX_UNBROKEN else escape(w) for w in words if w)
+
+    inner = Markup("<wbr>").join(piece(p) for p in pieces)
     return Markup('<a class="url" href="{}">{}</a>').format(url, inner)
 
 
@@ -130,7 +137,7 @@ _COMPACT = {"fewer-than": "<{}", "more-than": ">{}", "up-to": "up to {}", "at-le
 
 
 def quantity(q: dict | None, lang: str = "en", unit: bool = True, compact: bool = False) -> str:
-    """'25–48 kg', 'Less than 60', '~5,000 km²' from a quantity/measurement mapping.
+    """'25–48 kg', 'Fewer than 60', '~5,000 km²' from a quantity/measurement mapping.
 
     ``compact`` uses symbols ('<60') for tight spaces such as stat tiles.
     """

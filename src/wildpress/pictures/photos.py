@@ -170,6 +170,7 @@ class PhotoSlots:
 
     def __init__(self, species_list, confinement, cache: Path, label: str, ppi: float = DEFAULT_PPI,
                  background: str = "#1f5c3a"):
+        self._args = (species_list, confinement, cache, label, ppi, background)
         self._species = {id(sp.data): sp for sp in species_list}
         self._files = {sp.id: sp for sp in species_list}
         self._confinement = confinement
@@ -178,6 +179,10 @@ class PhotoSlots:
         self._ppi = ppi
         self._background = background
         self._notes: dict = {}  # one per placement (file and width): a later layout pass replaces it
+
+    def fresh(self) -> "PhotoSlots":
+        """A new, empty set of slots for another layout pass (its warnings are that pass's only)."""
+        return PhotoSlots(*self._args)
 
     @property
     def notes(self) -> list:
@@ -201,7 +206,7 @@ class PhotoSlots:
         focal = photo.get("focal_point") or {"x": 0.5, "y": 0.5}
         if self._ppi <= 0:  # --photo-ppi 0: embed the original as it is (for comparison; large files)
             real = self._confinement.check(source, asker=species.file)
-            return {"src": real.as_uri(), "position": f"{focal['x'] * 100:.1f}% {focal['y'] * 100:.1f}%",
+            return {"src": real.absolute().as_uri(), "position": f"{focal['x'] * 100:.1f}% {focal['y'] * 100:.1f}%",
                     "focal_x": focal["x"], "focal_y": focal["y"], "ppi": 0.0}
         data = self._confinement.read_bytes(source, asker=species.file)
         tall = max(height_mm, tallest_mm or height_mm)
@@ -214,5 +219,5 @@ class PhotoSlots:
                                       f"({width_mm:.0f} × {tall:.0f} mm); {WARN_PPI} ppi or more looks sharp. "
                                       "Use a larger original or a smaller size.", "warning"))
         fx, fy = prepared.focal
-        return {"src": prepared.path.as_uri(), "position": f"{fx * 100:.1f}% {fy * 100:.1f}%",
+        return {"src": prepared.path.absolute().as_uri(), "position": f"{fx * 100:.1f}% {fy * 100:.1f}%",
                 "focal_x": fx, "focal_y": fy, "ppi": prepared.ppi}

@@ -220,6 +220,34 @@ def plan_view(codes: list[str], aspect: float) -> View:
     return View(lon0, (x0 + x1 - w) / 2, (y0 + y1 - h) / 2, w, h, True)
 
 
+MIN_STEP = 3  # tenths of a millimetre: 0.3 mm, under a border's width at arm's length
+TOLERANCE_MM = 0.25  # Douglas-Peucker: no simplified outline strays further than this from the data
+
+
+def _simplify(points: list[tuple[int, int]], tolerance: float) -> list[tuple[int, int]]:
+    """Douglas-Peucker on a ring in tenths of a millimetre: WeasyPrint pays per point it parses."""
+    if len(points) < 5:
+        return points
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        first, last = stack.pop()
+        (ax, ay), (bx, by) = points[first], points[last]
+        dx, dy = bx - ax, by - ay
+        norm = (dx * dx + dy * dy) ** 0.5 or 1.0
+        worst, index = 0.0, None
+        for i in range(first + 1, last):
+            px, py = points[i]
+            distance = abs(dy * (px - ax) - dx * (py - ay)) / norm if (dx or dy) else abs(px - ax) + abs(py - ay)
+            if distance > worst:
+                worst, index = distance, i
+        if index is not None and worst > tolerance:
+            keep[index] = True
+            stack += [(first, index), (index, last)]
+    return [p for p, k in zip(points, keep) if k]
+
+
 def _path(rings: list[Ring], scale: float, view: View) -> str:
     """SVG path data, relative moves in 0.1-unit steps, rings clipped just outside the frame."""
     margin = 0.02 * max(view.width, view.height)
@@ -233,9 +261,11 @@ def _path(rings: list[Ring], scale: float, view: View) -> str:
         if x0 < left or x1 > right or y0 < top or y1 > bottom:
             ring = _clip(_clip(_clip(_clip(ring, 0, left, False), 0, right, True), 1, top, False), 1, bottom, True)
         steps, last = [], None
-        for x, y in ring:
-            q = (round((x - view.x) * scale * 10), round((y - view.y) * scale * 10))
-            if q != last:
+        quantized = [(round((x - view.x) * scale * 10), round((y - view.y) * scale * 10)) for x, y in ring]
+        for q in _simplify(quantized, TOLERANCE_MM * 10):
+            # Points nearer than MIN_STEP to the last one add nothing visible on a locator map but
+            # cost WeasyPrint time to parse and draw.
+            if last is None or abs(q[0] - last[0]) + abs(q[1] - last[1]) >= MIN_STEP:
                 steps.append(q if last is None else (q[0] - last[0], q[1] - last[1]))
                 last = q
         if len(steps) < 3:
@@ -296,6 +326,13 @@ def range_map_svg(codes: list[str], width_mm: float, height_mm: float, accent: s
     return Markup("".join(out))
 
 
+@lru_cache(maxsize=256)
+def _cached_svg(codes: tuple, width_mm: float, height_mm: float, accent: str, label: str) -> Markup:
+    """The map for these arguments, drawn once per process (a ladder lays a page out several times)."""
+    drawn, _missing = drawable(list(codes))
+    return range_map_svg(list(codes), width_mm, height_mm, accent, label=label) if drawn else Markup("")
+
+
 class RangeMaps:
     """What templates call to draw a locator map: ``maps.svg(codes, width_mm, height_mm, accent)``.
 
@@ -306,8 +343,7 @@ class RangeMaps:
     def svg(self, codes: list[str], width_mm: float, height_mm: float, accent: str = "#1f5c3a",
             label: str = "") -> Markup:
         """The map, or '' when none of the codes can be drawn at this scale."""
-        drawn, _missing = drawable(codes)
-        return range_map_svg(codes, width_mm, height_mm, accent, label=label) if drawn else Markup("")
+        return _cached_svg(tuple(codes), round(width_mm, 2), round(height_mm, 2), accent, label)
 
     def missing(self, codes: list[str]) -> list[str]:
         """Codes too small to show at this scale (islands), for a note under the map."""
