@@ -14,22 +14,14 @@ from wildpress import build
 from wildpress.build import Settings
 from wildpress.cards import MIN_PT, base_pt
 from wildpress.errors import FitError
-from wildpress.fit import Level, Overflow, fit_items, ladder
+from wildpress.fit import Overflow, fit_items
+from wildpress.ladder import Step
+from wildpress.ladder import rungs as ladder_rungs
 from wildpress.imposition import ImpositionSettings
 from wildpress.sizes import get_size
 
 LONG_FACT = ("Young animals learn the routes, resting places and hunting trails of their mother's "
              "territory over their first two years, and many keep using the same paths as adults")
-
-
-def test_ladder_drops_facts_before_shrinking_type_and_ends_at_the_floor():
-    rungs = ladder(9.3, 7.0, max_items=6, min_items=4)
-    assert [r.items for r in rungs[:3]] == [6, 5, 4] and all(r.scale == 1.0 for r in rungs[:3])
-    scales = [r.scale for r in rungs[2:]]
-    assert scales == sorted(scales, reverse=True)
-    assert rungs[-1].scale * 9.3 == pytest.approx(7.0, abs=0.01)
-    assert all(r.items == 4 for r in rungs[3:])
-    assert ladder(7.0, 7.0) == [Level(1.0, None)]  # nothing to shrink: one rung
 
 
 def test_fit_items_only_lays_out_again_what_overflowed():
@@ -41,7 +33,8 @@ def test_fit_items_only_lays_out_again_what_overflowed():
         return {k: None if rungs[k].index(lvl) >= need[k] else Overflow("f", 10, 1, False)
                 for k, lvl in levels.items()}
 
-    rungs = {k: [Level(1.0), Level(0.9), Level(0.8)] for k in need}
+    steps = [Step("smaller", scale=0.9), Step("smallest", scale=0.8)]
+    rungs = {k: ladder_rungs(steps) for k in need}
     assert fit_items(rungs, attempt, lambda *a: "no") == need
     assert calls == [["a", "b", "c"], ["b", "c"], ["b"]]
 
@@ -51,7 +44,7 @@ def test_fit_items_fails_at_the_last_rung_with_the_described_field():
         return {k: Overflow("quick_facts[0]", 4000, 3, True) for k in levels}
 
     with pytest.raises(FitError, match=r"x: quick_facts\[0\]"):
-        fit_items({"x": [Level(1.0), Level(0.9)]}, attempt, lambda k, lvl, o: f"{k}: {o.field}")
+        fit_items({"x": ladder_rungs([Step("smaller", scale=0.9)])}, attempt, lambda k, lvl, o: f"{k}: {o.field}")
 
 
 def test_a_600_word_quick_fact_fails_naming_species_side_and_field(tmp_path):

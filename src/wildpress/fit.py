@@ -7,9 +7,9 @@ a fact-sheet page) starts at an element with an ``id``. After WeasyPrint has
 laid out a batch of items, :func:`check_pages` reads the box geometry and
 reports the items whose text spilled onto another page or out of its zone.
 :func:`fit_items` drives the loop: everything is laid out once at the first
-:class:`Level`; only the items that overflowed are laid out again, one rung
-further down their ladder (fewer items, then smaller type), until they fit or
-the ladder ends and a :class:`~wildpress.errors.FitError` names the field.
+rung of its ladder (:mod:`wildpress.ladder`, declared in ``layout.yaml``); only
+the items that overflowed are laid out again, one rung further down, until
+they fit or the ladder ends and a :class:`~wildpress.errors.FitError` names the field.
 Text is never clipped: an overflow is either fixed or an error.
 """
 
@@ -19,41 +19,12 @@ from dataclasses import dataclass
 from typing import Callable, Hashable, Iterable
 
 from .errors import FitError
+from .ladder import Rung
 
 PX = 0.75  # points per CSS pixel: WeasyPrint box geometry is in CSS pixels
 TOLERANCE_PX = 0.5  # glyph boxes may poke out by rounding; half a pixel is 0.13 mm
 
 Rect = tuple[float, float, float, float]  # x0, y0, x1, y1 in CSS px from the page's top-left
-
-
-@dataclass(frozen=True)
-class Level:
-    """One rung of a fit ladder: type scale and how many optional items to show."""
-
-    scale: float = 1.0
-    items: int | None = None  # None: the layout's own choice (no optional items)
-
-
-def ladder(base_pt: float, min_pt: float, max_items: int | None = None, min_items: int | None = None,
-           step: float = 0.94) -> list[Level]:
-    """Rungs from roomiest to tightest: drop optional items first, then shrink type.
-
-    Fewer facts at a readable size beat more facts in small print, so the
-    item count goes down before the type does; type shrinks in ``step``s and
-    the last rung sets the body exactly at ``min_pt``, the legibility floor.
-    """
-    rungs = []
-    counts = [None] if max_items is None else list(range(max_items, (min_items or max_items) - 1, -1))
-    for n in counts:
-        rungs.append(Level(1.0, n))
-    floor = min(1.0, min_pt / base_pt)
-    scale = 1.0
-    while scale * step > floor + 1e-9:
-        scale *= step
-        rungs.append(Level(round(scale, 4), counts[-1]))
-    if scale > floor + 1e-9:
-        rungs.append(Level(round(floor, 4), counts[-1]))
-    return rungs
 
 
 @dataclass
@@ -140,9 +111,9 @@ def check_pages(pages: list, zones: dict[str, Rect]) -> Overflow | None:
     return Overflow(culprit or "(unnamed text)", lengths.get(culprit, 0), len(pages) - 1, bool(blamed))
 
 
-def fit_items(ladders: dict[Hashable, list[Level]],
-              attempt: Callable[[dict[Hashable, Level]], dict[Hashable, Overflow | None]],
-              describe: Callable[[Hashable, Level, Overflow], str]) -> dict[Hashable, int]:
+def fit_items(ladders: dict[Hashable, list[Rung]],
+              attempt: Callable[[dict[Hashable, Rung]], dict[Hashable, Overflow | None]],
+              describe: Callable[[Hashable, Rung, Overflow], str]) -> dict[Hashable, int]:
     """Find, per item, the first rung of its ladder at which it fits.
 
     ``attempt`` lays out the given items at the given levels (all of them

@@ -119,7 +119,9 @@ def prepare(data: bytes, slot_mm: tuple[float, float], cache: Path, *, crop: dic
     target = cache / "photos" / f"{key}.jpg"
     meta = target.with_suffix(".txt")
     if target.is_file() and meta.is_file():
-        w, h, fx, fy, eff = meta.read_text().split()
+        from ..safety.confine import read_regular  # our own cache, still read as any file: regular, capped
+
+        w, h, fx, fy, eff = read_regular(meta, 256).decode().split()
         return Prepared(target, int(w), int(h), (float(fx), float(fy)), float(eff), True)
 
     image = Image.open(io.BytesIO(data))
