@@ -163,6 +163,7 @@ def render_document(renderer: Renderer, job: Job, settings: Settings) -> tuple[b
     if lost:
         job.notes.append(Problem(job.species.file, None, None, "",
                                  f"{job.label}: to fit, left out {'; '.join(lost)}", "warning"))
+
     def refill(css: str):
         # The template learns the grown heights (in mm) so a photo is cut for its final box.
         grown = {name: px * PX / MM for name, px in pagefill.fill_heights(last["document"]).items()}
