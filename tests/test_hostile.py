@@ -110,7 +110,10 @@ def _prepare(name: str, tmp_path: Path):
     spec = yaml.safe_load((HOSTILE / name / "scenario.yaml").read_text())
     outside = _outside(tmp_path)
     project = tmp_path / "project"
-    shutil.copytree(HOSTILE / name / "project", project, symlinks=True)
+    if (HOSTILE / name / "project").is_dir():
+        shutil.copytree(HOSTILE / name / "project", project, symlinks=True)
+    else:  # git keeps no empty folders: a scenario whose project is only links and FIFOs has none
+        project.mkdir()
     fill = {"project": str(project), "outside": str(outside)}
     for rel, target in spec["links"].items():
         (project / rel).parent.mkdir(parents=True, exist_ok=True)
