@@ -81,3 +81,30 @@ def test_sizes_too_small_for_the_poster_are_refused_naming_the_smallest_that_wor
         "A5 is too small for layout 'poster': its type would fall under 7 pt below a short side of "
         "208 mm; the smallest size that works is US Letter (215.9 × 279.4 mm)")
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("size", ["a4", "letter"])
+def test_fact_sheet_columns_balance_no_column_idles_while_text_moves_on(tmp_path, size):
+    """The long turtle record: on every page but the last, both columns run to the foot of the
+    page; on the last, both columns hold text (neither idles while the other spills over)."""
+    import pypdfium2 as pdfium
+
+    result = build([CORPUS / "leatherback-sea-turtle.yaml"], ["factsheet"], [size], tmp_path)
+    pdf = pdfium.PdfDocument(str(result.outputs[0].path))
+    pages = []
+    for page in pdf:
+        width, height = page.get_size()
+        textpage = page.get_textpage()
+        lowest = {"left": height, "right": height}  # lowest text (PDF y grows upwards) per column
+        for i in range(textpage.count_chars()):
+            x0, y0, x1, y1 = textpage.get_charbox(i)
+            if y0 < 50 or x1 <= x0:  # the running footer, or an empty box
+                continue
+            side = "left" if (x0 + x1) / 2 < width / 2 else "right"
+            lowest[side] = min(lowest[side], y0)
+        pages.append((height, lowest))
+    pdf.close()
+    assert len(pages) == 2
+    for height, lowest in pages[:-1]:
+        assert all(y < 0.25 * height for y in lowest.values()), lowest  # both columns reach the foot
+    assert all(y < pages[-1][0] - 100 for y in pages[-1][1].values()), pages[-1][1]  # both hold text
