@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from .fit import PX, _text_boxes
+from .pagefill import _walk
 from .sizes import MM
 
 TOLERANCE = 0.5  # px: sub-pixel rounding is not overflow
@@ -26,12 +26,6 @@ class Misfit:
 
     reason: str
     overflow_mm: float
-
-
-def _walk(box) -> Iterator:
-    yield box
-    for child in getattr(box, "children", ()) or ():
-        yield from _walk(child)
 
 
 def _text_extent(page) -> tuple[float, float]:
@@ -63,7 +57,7 @@ def _column_ends(document) -> dict[str, int]:
     """Column name (``data-column``) -> number of the last page its text reaches."""
     ends: dict[str, int] = {}
     for number, page in enumerate(document.pages, 1):
-        for box in _walk(page._page_box):
+        for box, _parent in _walk(page._page_box):
             element = getattr(box, "element", None)
             name = element.get("data-column") if element is not None and hasattr(element, "get") else None
             if name and any(t.strip() for *_rest, t in _text_boxes(box, "", "")):

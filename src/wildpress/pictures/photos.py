@@ -173,7 +173,6 @@ class PhotoSlots:
     def __init__(self, species_list, confinement, cache: Path, label: str, ppi: float = DEFAULT_PPI,
                  background: str = "#1f5c3a"):
         self._args = (species_list, confinement, cache, label, ppi, background)
-        self._species = {id(sp.data): sp for sp in species_list}
         self._files = {sp.id: sp for sp in species_list}
         self._confinement = confinement
         self._cache = cache
