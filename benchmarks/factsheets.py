@@ -19,10 +19,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from wildpress.build import Job, Settings, template_context  # noqa: E402
-from wildpress.layouts import load_layout  # noqa: E402
-from wildpress.render import Renderer, font_face_css, page_css  # noqa: E402
-from wildpress.sizes import get_size  # noqa: E402
-from wildpress.species import load_species  # noqa: E402
+from wildpress.layout.layouts import load_layout  # noqa: E402
+from wildpress.layout.render import Renderer, font_face_css, page_css  # noqa: E402
+from wildpress.printing.sizes import get_size  # noqa: E402
+from wildpress.data.species import load_species  # noqa: E402
 
 
 def make_species(folder: Path, count: int) -> list[Path]:

@@ -9,7 +9,7 @@ import pikepdf
 import yaml
 
 from conftest import SAMPLES
-from wildpress.yamlsafe import load_file
+from wildpress.data.yamlsafe import load_file
 
 MM = 72 / 25.4
 

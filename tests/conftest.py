@@ -25,7 +25,7 @@ class _FailOnWarning(logging.Handler):
         self.records = []
 
     def emit(self, record):
-        from wildpress.render import is_benign
+        from wildpress.layout.render import is_benign
 
         if not is_benign(record.getMessage()):  # e.g. no libharfbuzz-subset0: slower, same PDF
             self.records.append(record.getMessage())

@@ -18,7 +18,7 @@ from pdfcheck import text_geometry
 from wildpress import build
 from wildpress.build import Settings
 from wildpress.errors import UsageError
-from wildpress.imposition import ImpositionSettings
+from wildpress.printing.imposition import ImpositionSettings
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 RECORDS = sorted(CORPUS.glob("*.yaml"))

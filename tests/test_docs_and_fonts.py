@@ -11,7 +11,7 @@ from pdfcheck import fonts, reader, text
 from wildpress import build
 from wildpress.cli import main
 from wildpress.errors import RenderError
-from wildpress.schema import SPECIES_SCHEMA
+from wildpress.data.schema import SPECIES_SCHEMA
 
 
 def test_schema_doc_is_generated_from_the_schema():

@@ -12,13 +12,13 @@ from cardcheck import MM, make_deck
 from conftest import REPO
 from wildpress import build
 from wildpress.build import Settings
-from wildpress.cards import MIN_PT, base_pt
+from wildpress.layout.cards import MIN_PT, base_pt
 from wildpress.errors import FitError
-from wildpress.fit import Overflow, fit_items
-from wildpress.ladder import Step
-from wildpress.ladder import rungs as ladder_rungs
-from wildpress.imposition import ImpositionSettings
-from wildpress.sizes import get_size
+from wildpress.layout.fit import Overflow, fit_items
+from wildpress.layout.ladder import Step
+from wildpress.layout.ladder import rungs as ladder_rungs
+from wildpress.printing.imposition import ImpositionSettings
+from wildpress.printing.sizes import get_size
 
 LONG_FACT = ("Young animals learn the routes, resting places and hunting trails of their mother's "
              "territory over their first two years, and many keep using the same paths as adults")

@@ -14,11 +14,11 @@ from pdfcheck import text
 from test_fit import _text_runs
 from wildpress import build
 from wildpress.build import Settings
-from wildpress.cards import facts, question
+from wildpress.layout.cards import facts, question
 from wildpress.cli import main
-from wildpress.imposition import ImpositionSettings
-from wildpress.species import find_species_files, load_species
-from wildpress.sizes import get_size
+from wildpress.printing.imposition import ImpositionSettings
+from wildpress.data.species import find_species_files, load_species
+from wildpress.printing.sizes import get_size
 
 ONE_PER_PAGE = Settings(cards=ImpositionSettings(mode="none"))
 

@@ -1,7 +1,7 @@
 """Hypothesis fuzzing of the YAML loader and the species validator (issue 8).
 
 Whatever the input, the only outcome other than success is a located
-:class:`~wildpress.yamlsafe.YAMLProblem` (loader) or a list of Problems
+:class:`~wildpress.data.yamlsafe.YAMLProblem` (loader) or a list of Problems
 (validator): never another exception. The default run is 5,700
 examples in about 40 s; ``WILDPRESS_FUZZ_SCALE=10`` runs ten times as many.
 """
@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from conftest import SAMPLES
 from wildpress.errors import Problem
 from wildpress.safety.confine import Confinement
-from wildpress.species import check_file
-from wildpress.yamlsafe import YAMLProblem, load_text
+from wildpress.data.species import check_file
+from wildpress.data.yamlsafe import YAMLProblem, load_text
 
 SCALE = int(os.environ.get("WILDPRESS_FUZZ_SCALE", "1"))
 

@@ -16,10 +16,10 @@ import pytest
 
 from conftest import SAMPLES
 from wildpress.build import Job, Settings, template_context
-from wildpress.layouts import load_layout
-from wildpress.render import Renderer
-from wildpress.sizes import get_size
-from wildpress.species import load_species
+from wildpress.layout.layouts import load_layout
+from wildpress.layout.render import Renderer
+from wildpress.printing.sizes import get_size
+from wildpress.data.species import load_species
 
 GOLDEN = SAMPLES.parent.parent / "tests" / "golden"
 

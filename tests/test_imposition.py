@@ -12,8 +12,8 @@ from cardcheck import MM, make_deck, placements, point
 from conftest import REPO
 from wildpress import build
 from wildpress.build import Settings
-from wildpress.imposition import ImpositionSettings, apply, cut_marks, plan_grid, sheet_flip
-from wildpress.sizes import get_size
+from wildpress.printing.imposition import ImpositionSettings, apply, cut_marks, plan_grid, sheet_flip
+from wildpress.printing.sizes import get_size
 
 CARDS = 21
 BLEED = 3 * MM

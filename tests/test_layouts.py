@@ -8,7 +8,7 @@ from conftest import SAMPLES
 from pdfcheck import reader, text
 from wildpress import build
 from wildpress.errors import LayoutError, UsageError
-from wildpress.layouts import load_layout
+from wildpress.layout.layouts import load_layout
 
 
 def _layout(root, name, manifest, files=None):
@@ -88,7 +88,7 @@ def test_undefined_template_variable_names_template_and_line(tmp_path):
 
 def test_options_go_to_the_layouts_that_declare_them():
     from wildpress.build import plan
-    from wildpress.species import load_species
+    from wildpress.data.species import load_species
 
     species, _ = load_species([SAMPLES / "amur-leopard.yaml"])
     layouts = [load_layout("factsheet"), load_layout("flashcards")]

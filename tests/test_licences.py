@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from wildpress.cli import main
 from wildpress.errors import DataError
 from wildpress.pictures.licences import Licence, normalise
-from wildpress.species import load_species
+from wildpress.data.species import load_species
 
 from conftest import SCENARIOS, write_test_photo
 

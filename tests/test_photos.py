@@ -14,7 +14,7 @@ from PIL import Image
 from conftest import SCENARIOS
 from wildpress import build
 from wildpress.build import Settings
-from wildpress.imposition import ImpositionSettings
+from wildpress.printing.imposition import ImpositionSettings
 from wildpress.pictures.photos import FOCAL_MARGIN, focal_window, prepare
 
 MINIMAL = (SCENARIOS / "valid-minimal.yaml").read_text()

@@ -20,7 +20,7 @@ POSTER_TEXT = [
 def posters(tmp_path_factory):
     """One blue-whale poster per registered size and orientation, rendered once (~0.25 s each)."""
     from wildpress import build
-    from wildpress.sizes import list_sizes
+    from wildpress.printing.sizes import list_sizes
 
     out = tmp_path_factory.mktemp("posters")
     found = {}
@@ -40,7 +40,7 @@ def _big_enough(size) -> bool:
 
 
 def _registered(big=True):
-    from wildpress.sizes import list_sizes
+    from wildpress.printing.sizes import list_sizes
 
     return [(s.name, o) for s in list_sizes() if _big_enough(s) == big for o in ("portrait", "landscape")]
 
@@ -49,7 +49,7 @@ def _registered(big=True):
 def test_sizes_too_small_for_the_type_floor_are_refused_up_front(tmp_path, name, orientation):
     from wildpress import build
     from wildpress.errors import UsageError
-    from wildpress.sizes import get_size
+    from wildpress.printing.sizes import get_size
 
     with pytest.raises(UsageError, match=rf"^{get_size(name, orientation).label} is too small for layout 'poster'.*"
                                          r"the smallest size that works is US Letter \(215.9 × 279.4 mm\)$"):
@@ -59,7 +59,7 @@ def test_sizes_too_small_for_the_type_floor_are_refused_up_front(tmp_path, name,
 
 @pytest.mark.parametrize("name, orientation", _registered())
 def test_poster_boxes_one_page_all_text(posters, name, orientation):
-    from wildpress.sizes import get_size
+    from wildpress.printing.sizes import get_size
 
     size = get_size(name, orientation)
     output = posters[(name, orientation)]
@@ -90,12 +90,12 @@ def test_every_sample_fits_the_common_poster_sizes(tmp_path):
 
 def _document(species_file, size, orientation=None, **settings):
     """The laid-out WeasyPrint document of a poster (what render_document writes)."""
-    from wildpress import pagefill
+    from wildpress.layout import pagefill
     from wildpress.build import Job, Settings, template_context
-    from wildpress.layouts import load_layout
-    from wildpress.render import Renderer
-    from wildpress.sizes import get_size
-    from wildpress.species import load_species
+    from wildpress.layout.layouts import load_layout
+    from wildpress.layout.render import Renderer
+    from wildpress.printing.sizes import get_size
+    from wildpress.data.species import load_species
 
     species, _ = load_species([species_file])
     layout = load_layout("poster", REPO)
@@ -109,14 +109,14 @@ def _document(species_file, size, orientation=None, **settings):
 
 @pytest.mark.parametrize("orientation", ["portrait", "landscape"])
 def test_smallest_text_at_a4_is_at_least_8pt(orientation):
-    from wildpress.pagefill import smallest_text_pt
+    from wildpress.layout.pagefill import smallest_text_pt
 
     for species in ("amur-leopard", "snow-leopard"):
         assert smallest_text_pt(_document(SAMPLES / f"{species}.yaml", "a4", orientation)) >= 8.0
 
 
 def test_type_scales_with_the_page():
-    from wildpress.pagefill import smallest_text_pt
+    from wildpress.layout.pagefill import smallest_text_pt
 
     a4 = smallest_text_pt(_document(SPECIES, "a4"))
     a1 = smallest_text_pt(_document(SPECIES, "a1"))

@@ -56,7 +56,7 @@ def test_backgrounds_paint_into_the_bleed(tmp_path):
 
 
 def test_marks_sit_outside_the_bleed(tmp_path):
-    from wildpress.production import MARK_GAP, MARK_LENGTH, Production, marks_stream
+    from wildpress.printing.production import MARK_GAP, MARK_LENGTH, Production, marks_stream
 
     boxes = _boxes(_build(tmp_path, bleed_mm=3, marks=("crop", "cross")))
     slug = MARK_GAP + MARK_LENGTH + 1 * MM
@@ -87,7 +87,7 @@ def test_bad_production_settings_are_usage_errors(tmp_path, bad):
 
 def test_parse_length():
     from wildpress.errors import UsageError
-    from wildpress.sizes import parse_length
+    from wildpress.printing.sizes import parse_length
 
     assert parse_length("3mm") == pytest.approx(3 * MM)
     assert parse_length("0.125in") == pytest.approx(9.0)
@@ -146,7 +146,7 @@ def test_tagged_output_has_structure_lang_title_and_alt_text(tmp_path):
 
 
 def test_every_variant_weasyprint_offers_builds(tmp_path):
-    from wildpress.production import pdf_variants
+    from wildpress.printing.production import pdf_variants
 
     variants = [v for v in pdf_variants() if v != "pdf/x-1a"]
     assert {"pdf/x-4", "pdf/x-3", "pdf/a-2b", "pdf/a-3u", "pdf/ua-1"} <= set(variants)

@@ -72,7 +72,7 @@ def test_oversized_species_file_is_refused(tmp_path):
 def test_speed_only_warnings_do_not_fail_a_build_but_page_warnings_do(weasyprint_must_not_warn):
     import logging
 
-    from wildpress.render import weasyprint_warnings
+    from wildpress.layout.render import weasyprint_warnings
 
     logger = logging.getLogger("weasyprint")
     with weasyprint_warnings() as collected:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from wildpress.errors import UsageError
-from wildpress.sizes import get_size
+from wildpress.printing.sizes import get_size
 
 MM = 72 / 25.4
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wildpress.formatting import (NBSP, WORD_JOINER, column_split, country_names, key_stats, number, quantity,
+from wildpress.layout.formatting import (NBSP, WORD_JOINER, column_split, country_names, key_stats, number, quantity,
                                   trend_arrow, typeset, web_address)
 
 WJ = WORD_JOINER

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from wildpress.cli import main
-from wildpress.species import check_file
+from wildpress.data.species import check_file
 
 CASES = [
     ("bad-yaml-syntax.yaml", 1, ":3:11: invalid YAML: a [...] list starting here is not closed "

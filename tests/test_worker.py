@@ -26,7 +26,7 @@ def test_calls_run_in_a_long_lived_child(worker):
 
 
 def test_wildpress_errors_come_back_as_themselves_and_keep_the_child(worker):
-    from wildpress.sizes import get_size
+    from wildpress.printing.sizes import get_size
 
     pid = worker.call(ping, time_s=30, memory_mb=3072)
     with pytest.raises(UsageError, match="unknown paper size"):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import SAMPLES
-from wildpress import yamlsafe
-from wildpress.yamlsafe import YAMLProblem, _Loader, _parse, load_text
+from wildpress.data import yamlsafe
+from wildpress.data.yamlsafe import YAMLProblem, _Loader, _parse, load_text
 
 
 def test_scalars_resolve_by_yaml_1_2_core_schema():

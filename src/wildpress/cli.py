@@ -129,7 +129,7 @@ def _print_options(func):
 
 
 def _print_settings(bleed, print_marks, pdf_variant, tagged, tile, overlap, **_) -> dict:
-    from .sizes import MM, parse_length
+    from .printing.sizes import MM, parse_length
 
     return {"bleed_mm": parse_length(bleed, "--bleed") / MM, "marks": tuple(print_marks),
             "pdf_variant": pdf_variant, "tagged": tagged, "tile": tile,
@@ -137,7 +137,7 @@ def _print_settings(bleed, print_marks, pdf_variant, tagged, tile, overlap, **_)
 
 
 def _card_settings(card_marks, sheet, duplex, fold, gutter, back_offset, imposition, **_):
-    from .imposition import ImpositionSettings, parse_offset
+    from .printing.imposition import ImpositionSettings, parse_offset
 
     return ImpositionSettings(sheet=sheet, duplex=duplex, fold=fold, marks=card_marks or "cut",
                               back_offset=parse_offset(back_offset), mode=imposition, gutter_mm=gutter)
@@ -206,7 +206,7 @@ def validate(paths, strict, fmt):
 
     Files are read by the same rule as `build`: inside the current folder or a folder named here.
     """
-    from .validation import validate_paths
+    from .data.validation import validate_paths
 
     report = validate_paths(list(paths), Path.cwd(), strict=strict)
     if not report.files:
@@ -234,12 +234,12 @@ def validate(paths, strict, fmt):
 def calibrate(sheet, duplex, back_offset, out_dir, force):
     """Write a two-sided test sheet for reading the printer's back-side shift."""
     from .build import write_atomically
-    from .calibrate import calibration_pdf
-    from .imposition import ImpositionSettings, parse_offset
-    from .layouts import load_layout
+    from .printing.calibrate import calibration_pdf
+    from .printing.imposition import ImpositionSettings, parse_offset
+    from .layout.layouts import load_layout
     from .safety.limits import Limits
     from .safety.worker import shared_worker
-    from .sizes import get_size
+    from .printing.sizes import get_size
 
     settings = ImpositionSettings(sheet=sheet, duplex=duplex, back_offset=parse_offset(back_offset))
     layout = load_layout("flashcards", Path.cwd())  # a project may replace it: render it in the worker
@@ -254,8 +254,8 @@ def calibrate(sheet, duplex, back_offset, out_dir, force):
 @click.option("--markdown", is_flag=True, help="Print the field reference as Markdown instead.")
 def schema(markdown):
     """Print the JSON Schema of a species file (for editor autocompletion)."""
-    from .schema import SPECIES_SCHEMA
-    from .schemadoc import schema_markdown
+    from .data.schema import SPECIES_SCHEMA
+    from .data.schemadoc import schema_markdown
 
     click.echo(schema_markdown() if markdown else json.dumps(SPECIES_SCHEMA, indent=2, ensure_ascii=False))
 
@@ -274,9 +274,9 @@ def tile(poster, sheet, overlap, margin, out_path, force):
     """Split POSTER (a PDF) across small sheets, with an assembly map first."""
     from .build import write_atomically
     from .errors import UsageError
-    from .sizes import MM, parse_length
-    from .sizes import get_size
-    from .tiling import tile_pdf
+    from .printing.sizes import MM, parse_length
+    from .printing.sizes import get_size
+    from .printing.tiling import tile_pdf
 
     from .safety.confine import Refused, read_regular
 
@@ -300,7 +300,7 @@ def tile(poster, sheet, overlap, margin, out_path, force):
 @main.command()
 def variants():
     """List the PDF variants --pdf-variant accepts."""
-    from .production import pdf_variants
+    from .printing.production import pdf_variants
 
     for name in pdf_variants():
         if name != "pdf/x-1a":
@@ -310,7 +310,7 @@ def variants():
 @main.command()
 def sizes():
     """List the registered paper sizes."""
-    from .sizes import list_sizes
+    from .printing.sizes import list_sizes
 
     for size in list_sizes():
         click.echo(f"{size.name:<11} {size.label:<22} {size.describe()}")
@@ -322,7 +322,7 @@ def sizes():
 def layouts():
     """List available layouts, their sizes and options."""
     from .errors import UsageError
-    from .layouts import available, load_layout
+    from .layout.layouts import available, load_layout
 
     for name in available(Path.cwd()):
         try:

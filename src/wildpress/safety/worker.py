@@ -1,7 +1,7 @@
 """Rendering in a child process that can be stopped.
 
 A :class:`Worker` is one long-lived child process holding one warm
-:class:`~wildpress.render.Renderer` (fonts registered, CSS parsed), so the
+:class:`~wildpress.layout.render.Renderer` (fonts registered, CSS parsed), so the
 per-document cost is one message each way. Each call runs under a time limit
 and a memory limit (``RLIMIT_AS``, set in the child). The child arms a timer
 that interrupts Python code at the limit, which lets it report the template
@@ -71,8 +71,8 @@ def _serve(conn) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
     signal.signal(signal.SIGALRM, _on_alarm)
     import weasyprint  # noqa: F401 - warm up while the parent validates
-    from .. import build  # noqa: F401 - the layout kinds register themselves on import
-    from ..render import Renderer
+    from ..layout import kinds  # noqa: F401 - the layout kinds' registry
+    from ..layout.render import Renderer
     from .sandbox import location
 
     renderer = None
@@ -228,10 +228,10 @@ def render_job(renderer, job, settings, confinement, limits) -> tuple[bytes, int
 
     Returns the PDF bytes, the page count and the notes (warnings) the job collected.
     """
-    from ..build import KIND_RENDERERS
+    from ..layout.kinds import get_kind
 
     with renderer.confined(confinement, limits.pages_for(len(job.species_list))):
-        data, pages = KIND_RENDERERS[job.layout.kind](renderer, job, settings)
+        data, pages = get_kind(job.layout.kind).render_function()(renderer, job, settings)
     return data, pages, list(getattr(job, "notes", []))
 
 

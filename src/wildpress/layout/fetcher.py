@@ -17,8 +17,8 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .safety.confine import MAX_FILE_BYTES, Confinement, Refused
-from .safety.images import IMAGE_SUFFIXES, image_problem, sniff
+from ..safety.confine import MAX_FILE_BYTES, Confinement, Refused
+from ..safety.images import IMAGE_SUFFIXES, image_problem, sniff
 
 MAX_RESOURCE_BYTES = MAX_FILE_BYTES
 _checked_images: dict[tuple, str | None] = {}  # (real path, size, mtime) -> problem

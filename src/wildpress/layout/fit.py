@@ -7,7 +7,7 @@ a fact-sheet page) starts at an element with an ``id``. After WeasyPrint has
 laid out a batch of items, :func:`check_pages` reads the box geometry and
 reports the items whose text spilled onto another page or out of its zone.
 :func:`fit_items` drives the loop: everything is laid out once at the first
-rung of its ladder (:mod:`wildpress.ladder`, declared in ``layout.yaml``); only
+rung of its ladder (:mod:`wildpress.layout.ladder`, declared in ``layout.yaml``); only
 the items that overflowed are laid out again, one rung further down, until
 they fit or the ladder ends and a :class:`~wildpress.errors.FitError` names the field.
 Text is never clipped: an overflow is either fixed or an error.
@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Hashable, Iterable
 
-from .errors import FitError
+from ..errors import FitError
 from .ladder import Rung
 
 PX = 0.75  # points per CSS pixel: WeasyPrint box geometry is in CSS pixels

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterator
 
-from .errors import FitError
+from ..errors import FitError
 from .fit import PX  # points per CSS pixel: WeasyPrint lays out in CSS pixels
 
 TOLERANCE = 0.5  # px: sub-pixel rounding is not overflow

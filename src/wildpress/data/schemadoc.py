@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from . import schema as _schema
 from . import yamlsafe as _yaml
-from .safety import confine as _confine
-from .safety import images as _images
+from ..safety import confine as _confine
+from ..safety import images as _images
 from .schema import IUCN_CATEGORIES, SCHEMA_VERSION, SPECIES_SCHEMA, UNITS
 
 

@@ -21,7 +21,7 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .errors import UsageError
+from ..errors import UsageError
 from .sizes import MM
 
 MARKS = ("crop", "cross")

@@ -1,6 +1,6 @@
 """Measuring a laid-out document: does it fit, and if not, what takes the room.
 
-The concession ladder (:mod:`wildpress.ladder`) needs one answer per rung:
+The concession ladder (:mod:`wildpress.layout.ladder`) needs one answer per rung:
 does this layout fit its page limit, with every line of text inside the trim
 and its columns balanced? When the last rung still fails, the message names
 the field that takes most room *by measurement* (the area of its lines, not
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .fit import PX, _text_boxes
 from .pagefill import _walk
-from .sizes import MM
+from ..printing.sizes import MM
 
 TOLERANCE = 0.5  # px: sub-pixel rounding is not overflow
 
@@ -123,7 +123,7 @@ def data_path(field: str) -> tuple:
 
 def field_line(file: Path, field: str) -> str:
     """'amur-leopard.yaml:57' for the field in the species file (the file alone if unknown)."""
-    from .yamlsafe import YAMLProblem, load_file
+    from ..data.yamlsafe import YAMLProblem, load_file
 
     try:
         line, _col = load_file(file).where(data_path(field))

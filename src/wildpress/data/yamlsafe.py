@@ -18,7 +18,7 @@ import yaml
 from yaml.composer import Composer
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from .errors import Problem
+from ..errors import Problem
 
 MAX_BYTES = 1_000_000  # a species file is a few KB; anything huge is a mistake or an attack
 MAX_DEPTH = 32
@@ -232,7 +232,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, file: Path) -> Problem:
 def load_file(file: Path | str, confinement=None) -> Located:
     """Read (through ``confinement`` when given: see :mod:`wildpress.safety.confine`) and parse a
     YAML file with the size limit and strict rules above. FIFOs and devices are never opened."""
-    from .safety.confine import Refused, read_regular
+    from ..safety.confine import Refused, read_regular
 
     file = Path(file)
     try:

@@ -14,7 +14,7 @@ from babel import Locale
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
-from .schema import IUCN_CATEGORIES, UNITS
+from ..data.schema import IUCN_CATEGORIES, UNITS
 
 NBSP = "\u00a0"
 EN_DASH = "\u2013"
@@ -38,7 +38,7 @@ def check_language(lang: str) -> None:
     """Raise UsageError unless ``lang`` is a locale Babel knows (e.g. en, ru, zh-Hans)."""
     from babel import UnknownLocaleError
 
-    from .errors import UsageError
+    from ..errors import UsageError
 
     try:
         Locale.parse(lang.replace("-", "_"))
@@ -296,7 +296,7 @@ def column_split(sections: list[str]) -> int:
 
 def licence(text: str) -> str:
     """A photo licence in its printed short form ('CC-BY-4.0' -> 'CC BY 4.0'); validation vouched for it."""
-    from .pictures.licences import normalise
+    from ..pictures.licences import normalise
 
     try:
         return normalise(text).short

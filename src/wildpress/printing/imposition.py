@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
-from .errors import UsageError
+from ..errors import UsageError
 from .sizes import MM, PaperSize, get_size
 
 Matrix = tuple[float, float, float, float, float, float]

@@ -2,13 +2,14 @@
 
 A layout folder holds ``layout.yaml`` (name, description, kind, sizes,
 options, optional ``extends``), Jinja2 templates and CSS. A project's own
-``layouts/`` folder is searched before the built-in one, so a user can
-override or extend any bundled layout by name.
+``layouts/`` folder (or the folders its ``wildpress.yaml`` lists) is searched
+before the built-in one, so a user can override or extend any bundled layout by name.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,13 +17,14 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from .errors import LayoutError, UsageError
+from ..errors import LayoutError, UsageError
+from . import kinds as _kinds
 from .ladder import STEP_SCHEMA
-from .resources import layouts_dir
-from .sizes import PaperSize, get_size
-from .yamlsafe import YAMLProblem, format_path, load_file
+from ..resources import layouts_dir
+from ..printing.sizes import PaperSize, get_size
+from ..data.yamlsafe import YAMLProblem, format_path, load_file
 
-KINDS = ("abstract", "document", "cards")
+KINDS = ("abstract", *_kinds.KINDS)  # abstract: a parent only, never built
 
 _OPTION_SCHEMA = {
     "type": "object",
@@ -151,7 +153,7 @@ class Layout:
         floor = self.manifest.get("min_short_side_mm")
         if not floor or min(size.width_mm, size.height_mm) >= floor - 0.01:
             return
-        from .sizes import SIZES
+        from ..printing.sizes import SIZES
 
         fits = sorted((s for s in SIZES.values() if min(s.width_mm, s.height_mm) >= floor - 0.01),
                       key=lambda s: s.width_mm * s.height_mm)
@@ -175,11 +177,32 @@ class Layout:
     _chain: list = field(default_factory=list, repr=False)
 
 
-def search_path(project_dir: Path | None = None) -> list[Path]:
-    """Folders searched for layouts: the project's ``layouts/`` first, then built-ins."""
-    paths = []
-    if project_dir is not None and (Path(project_dir) / "layouts").is_dir():
-        paths.append((Path(project_dir) / "layouts").resolve())
+def project_layout_dirs(project_dir: Path | None, dirs: list[Path]) -> list[Path]:
+    """Real paths of the project's layout folders ``dirs`` (relative to the project, default the
+    current folder), in order. Missing folders are skipped; one whose real path (after ``..`` and
+    links) is outside the project is refused with a :class:`LayoutError`."""
+    project = Path(project_dir) if project_dir is not None else Path.cwd()
+    real_project = Path(os.path.realpath(project))
+    found: list[Path] = []
+    for folder in (project / d for d in dirs):
+        real = Path(os.path.realpath(folder))
+        if not real.is_relative_to(real_project):
+            link = f" (a link to {real})" if Path(os.path.abspath(folder)) != real else ""
+            raise LayoutError(f"refused layouts folder {folder}{link}: it is outside the project folder {project}")
+        if folder.is_dir() and real not in found:
+            found.append(real)
+    return found
+
+
+def search_path(project_dir: Path | None = None, dirs: list[Path] | None = None) -> list[Path]:
+    """Folders searched for layouts: the project's own first (``dirs`` in order, checked by
+    :func:`project_layout_dirs`; without them its ``layouts/``), then the built-ins."""
+    if dirs is not None:
+        paths = project_layout_dirs(project_dir, dirs)
+    elif project_dir is not None and (Path(project_dir) / "layouts").is_dir():
+        paths = [(Path(project_dir) / "layouts").resolve()]  # a link outside is refused when read
+    else:
+        paths = []
     builtin = layouts_dir().resolve()
     if builtin not in paths:
         paths.append(builtin)
@@ -189,8 +212,8 @@ def search_path(project_dir: Path | None = None) -> list[Path]:
 def _read_manifest(folder: Path, project_dir: Path | None = None) -> dict:
     """A layout's checked ``layout.yaml``, read confined to the project and wildpress's own files;
     every problem is a sentence at its file:line:column."""
-    from .safety.confine import Confinement
-    from .species import _schema_problems
+    from ..safety.confine import Confinement
+    from ..data.species import _schema_problems
 
     file = folder / "layout.yaml"
     try:
@@ -221,19 +244,20 @@ def _read_manifest(folder: Path, project_dir: Path | None = None) -> dict:
     return doc.data
 
 
-def available(project_dir: Path | None = None) -> dict[str, Path]:
-    """Layout name -> folder, earlier search-path entries winning."""
+def available(project_dir: Path | None = None, dirs: list[Path] | None = None) -> dict[str, Path]:
+    """Layout name -> folder, earlier search-path entries winning (see :func:`search_path`)."""
     found: dict[str, Path] = {}
-    for root in search_path(project_dir):
+    for root in search_path(project_dir, dirs):
         for folder in sorted(root.iterdir()):
             if (folder / "layout.yaml").is_file():
                 found.setdefault(folder.name, folder)
     return found
 
 
-def load_layout(name: str, project_dir: Path | None = None) -> Layout:
-    """Resolve a layout by name, following ``extends`` (cycles are an error)."""
-    folders = available(project_dir)
+def load_layout(name: str, project_dir: Path | None = None, dirs: list[Path] | None = None) -> Layout:
+    """Resolve a layout by name, following ``extends`` (cycles are an error); ``dirs`` are the
+    project's layout folders (see :func:`search_path`)."""
+    folders = available(project_dir, dirs)
     if name not in folders:
         close = difflib.get_close_matches(name, list(folders), n=2)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""

@@ -10,7 +10,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from .errors import UsageError
+from ..errors import UsageError
 
 MM = 72 / 25.4  # points per millimetre
 IN = 72.0

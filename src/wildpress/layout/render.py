@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING, Any, Iterator
 import jinja2
 
 from . import formatting
-from .errors import LayoutError, RenderError
+from ..errors import LayoutError, RenderError
 from .layouts import Layout
-from .resources import fonts_dir
-from .safety.confine import Confinement, Refused
-from .safety.limits import Limits, install_page_limit, page_limit
-from .safety.sandbox import BoundedEnvironment, ConfinedLoader, TemplateLimit, location, render_bounded
-from .sizes import PaperSize
-from .yamlsafe import YAMLProblem, load_file
+from ..resources import fonts_dir
+from ..safety.confine import Confinement, Refused
+from ..safety.limits import Limits, install_page_limit, page_limit
+from ..safety.sandbox import BoundedEnvironment, ConfinedLoader, TemplateLimit, location, render_bounded
+from ..printing.sizes import PaperSize
+from ..data.yamlsafe import YAMLProblem, load_file
 
 if TYPE_CHECKING:  # the fetcher imports WeasyPrint (~0.5 s), which `validate` never needs
     from .fetcher import ConfinedFetcher
@@ -106,7 +106,7 @@ def page_css(size: PaperSize, bleed_pt: float = 0.0) -> str:
     The page box stays the finished (trim) size; CSS ``bleed`` adds the bleed
     around it, so WeasyPrint writes TrimBox = size and MediaBox = size + bleed,
     and the page background and anything pushed past the trim paint into it.
-    Marks are drawn later by :mod:`wildpress.production`, outside the bleed.
+    Marks are drawn later by :mod:`wildpress.printing.production`, outside the bleed.
     """
     return (f"@page {{ size: {size.width:.4f}pt {size.height:.4f}pt; bleed: {bleed_pt:.4f}pt; marks: none; }}\n"
             f":root {{ --page-width: {size.width:.4f}pt; --page-height: {size.height:.4f}pt; "

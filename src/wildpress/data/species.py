@@ -1,6 +1,6 @@
 """Loading and validating species files.
 
-Validation checks the whole file against :data:`wildpress.schema.SPECIES_SCHEMA`
+Validation checks the whole file against :data:`wildpress.data.schema.SPECIES_SCHEMA`
 plus the rules a schema cannot express (real country codes, min <= max, photo
 files that exist inside the project), and reports every problem at once with
 file, line and column.
@@ -20,9 +20,9 @@ import pycountry
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from .errors import DataError, Problem
-from .formatting import MEASUREMENT_LABELS
-from .safety.confine import Confinement, Refused
+from ..errors import DataError, Problem
+from ..layout.formatting import MEASUREMENT_LABELS
+from ..safety.confine import Confinement, Refused
 from .schema import ID_PATTERN, IUCN_CATEGORIES, MAX_ID, SPECIES_SCHEMA
 from .yamlsafe import Located, YAMLProblem, format_path, load_file
 
@@ -237,7 +237,7 @@ def _photo_problem(doc: Located, name: str, confinement: Confinement) -> str | N
     The same confinement decides here and when WeasyPrint fetches the photo,
     so ``validate`` and ``build`` agree on what is inside the project.
     """
-    from .safety.images import image_problem
+    from ..safety.images import image_problem
 
     target = doc.file.parent / name
     try:
@@ -290,7 +290,7 @@ def _semantic_problems(doc: Located, confinement: Confinement) -> list[Problem]:
         crop = photo.get("crop")
         if crop and (crop["x"] + crop["width"] > 1.0001 or crop["y"] + crop["height"] > 1.0001):
             add(path + ("crop",), "the crop runs off the photo: x + width and y + height must be at most 1")
-    from .pictures.licences import normalise as normalise_licence  # SPDX ids or short names (issue 9)
+    from ..pictures.licences import normalise as normalise_licence  # SPDX ids or short names (issue 9)
 
     gallery = data.get("gallery") if isinstance(data.get("gallery"), list) else []
     for path, item in [(("photo",), data.get("photo"))] + [(("gallery", n), g) for n, g in enumerate(gallery)]:

@@ -2,7 +2,7 @@
 
 The front carries five crosses; the back carries, exactly behind each
 cross (computed with the same flip as card backs, see
-:func:`wildpress.imposition.sheet_flip`), a pair of millimetre rulers. Held
+:func:`wildpress.printing.imposition.sheet_flip`), a pair of millimetre rulers. Held
 against a window, each front cross shows through onto the back rulers; the
 numbers it meets are the correction to pass as ``--back-offset X,Y``.
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import html as _html
 
-from .errors import UsageError
+from ..errors import UsageError
 from .imposition import ImpositionSettings, apply, sheet_flip
 from .sizes import MM, PaperSize, get_size
 

@@ -2,8 +2,8 @@
 
 Every card side is one page of one WeasyPrint document at card size plus
 bleed. The whole deck is laid out once; sides whose text overflowed are
-laid out again, alone, one fit level tighter (:mod:`wildpress.fit`); the
-final pages are then placed on sheets by :mod:`wildpress.imposition`.
+laid out again, alone, one fit level tighter (:mod:`wildpress.layout.fit`); the
+final pages are then placed on sheets by :mod:`wildpress.printing.imposition`.
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from . import build as _build
 from . import ladder as _ladder
-from .errors import Problem
+from ..errors import Problem
+from .context import template_context
 from .fit import PX, check_pages, fit_items, split_pages
 from .formatting import country, key_stats, localise, quantity, typeset
-from .imposition import impose
-from .sizes import MM, PaperSize
+from ..printing.imposition import impose
+from ..printing.sizes import MM, PaperSize
 
 SAFE_MM = 3.5  # text stays this far inside the trim: trimmers wander by 1-2 mm
 MIN_PT = 7.0  # legibility floor for any text on a card
@@ -204,7 +204,41 @@ def zones(size: PaperSize, bleed_mm: float, qr_mm: float = 0.0, lines: int = 2) 
 
 
 def render_cards(renderer, job, settings) -> tuple[bytes, int]:
-    """Render a deck: fit every side, then impose the fitted pages on sheets."""
+    """Render a deck in one call: fit every side, then impose the fitted pages on sheets.
+
+    Batch builds split a big deck instead (:func:`deck_geometry` once, then
+    :func:`render_sides` per chunk of cards in the workers, then
+    :func:`impose_deck`), so memory stays bounded and every core helps.
+    """
+    sides, _ = render_sides(renderer, job, settings, deck_geometry(job, settings))
+    return impose_deck([sides], job, settings)
+
+
+def deck_geometry(job, settings) -> dict:
+    """What every card of the deck shares, whichever chunk renders it: the QR code's size and the
+    credit zone's lines (backs must have identical zones so they line up after duplex printing).
+
+    Also checks, before anything renders, that every card's code is large enough to scan.
+    """
+    from ..pictures.qr import QRCodes, check_printable, qr_links
+    from .measure import field_line
+
+    settings.cards.check()
+    codes = QRCodes(job.label)
+    qr_urls = {i: (qr_links(sp.data.get("links")) or [(None, None)])[0][1]
+               for i, sp in enumerate(job.species_list)} if job.options.get("qr") else {}
+    qr_mm = max((codes.size(u, 14, 22) for u in qr_urls.values() if u), default=0.0)
+    for i, url in qr_urls.items():  # a code too small to scan names its species and line, before rendering
+        if url:
+            sp = job.species_list[i]
+            kind = qr_links(sp.data.get("links"))[0][0]
+            check_printable(url, qr_mm, f"{job.label}: {sp.id} ({field_line(Path(sp.file), 'links.' + kind)})")
+    return {"qr_mm": qr_mm, "lines": credit_lines(job, qr_mm), "count": len(job.species_list)}
+
+
+def render_sides(renderer, job, settings, geometry: dict) -> tuple[bytes, list]:
+    """Fit every side of ``job``'s cards; a PDF of the chosen pages (front, back, front, back, ...)
+    and the notes met. ``geometry`` comes from :func:`deck_geometry` of the whole deck."""
     import pikepdf
 
     imp = settings.cards
@@ -215,19 +249,11 @@ def render_cards(renderer, job, settings) -> tuple[bytes, int]:
     ladders = {key: rungs for key in sides}
     roots = sorted({sp.file.parent.resolve() for sp in job.species_list})
     # With -O qr=true every back carries a code for its first link; the footer zone grows to hold it.
-    from .measure import field_line
-    from .pictures.qr import QRCodes, check_printable, qr_links
+    from ..pictures.qr import qr_links
 
-    codes = QRCodes(job.label)
+    qr_mm, lines = geometry["qr_mm"], geometry["lines"]
     qr_urls = {i: (qr_links(sp.data.get("links")) or [(None, None)])[0][1]
-               for i, sp in enumerate(job.species_list)} if job.options.get("qr") else {}
-    qr_mm = max((codes.size(u, 14, 22) for u in qr_urls.values() if u), default=0.0)
-    for i, url in qr_urls.items():  # a code too small to scan names its species and line, before rendering
-        if url:
-            sp = job.species_list[i]
-            kind = qr_links(sp.data.get("links"))[0][0]
-            check_printable(url, qr_mm, f"{job.label}: {sp.id} ({field_line(Path(sp.file), 'links.' + kind)})")
-    lines = credit_lines(job, qr_mm)
+               for i, sp in enumerate(job.species_list)} if job.options.get("qr") and qr_mm else {}
     area, extra_css = zones(job.size, imp.bleed_mm, qr_mm, lines), page_css(job.size, imp.bleed_mm, qr_mm, lines)
     passes: list[bytes] = []
     chosen: dict = {}  # (card, side) -> (pass number, page number)
@@ -235,13 +261,13 @@ def render_cards(renderer, job, settings) -> tuple[bytes, int]:
 
     def attempt(levels: dict) -> dict:
         # One document per pass: the first holds the whole deck, later ones only the misfits.
-        base = _build.template_context(job, settings, renderer.confinement)
+        base = template_context(job, settings, renderer.confinement)
         contexts = [{**side_context(job, settings, i, side, level, base["photos"]),
                      "qr_url": qr_urls.get(i) if side == "back" else None, "qr_mm": qr_mm}
                     for (i, side), level in levels.items()]
         photo_notes.update({str(n): n for n in base["photos"].notes})
         context = {**base, "sides": contexts,
-                   "deck": {"name": job.name, "count": len(job.species_list)}}
+                   "deck": {"name": job.name, "count": geometry["count"]}}
         html = renderer.html(job.layout, context, settings.lang)
         document = renderer.render(html, job.layout, job.size, roots=roots, extra_css=extra_css)
         groups = split_pages(document.pages, [c["id"] for c in contexts])
@@ -281,10 +307,27 @@ def render_cards(renderer, job, settings) -> tuple[bytes, int]:
             job.notes.append(Problem(sp.file, None, None, "", f"{job.label}: the {side} of {sp.id}'s card "
                                      f"left out {'; '.join(lost)} to fit", "warning"))
     opened = [pikepdf.open(io.BytesIO(data)) if data else None for data in passes]
-    pages = {key: opened[p].pages[n] for key, (p, n) in chosen.items()}
-    cards = [(pages[(i, "front")], pages[(i, "back")]) for i in range(len(job.species_list))]
-    docinfo = _docinfo(opened[0] if opened[0] is not None else next(p for p in opened if p), job)
-    return impose(cards, job.size.width, job.size.height, imp, docinfo)
+    out = pikepdf.Pdf.new()
+    source = next(pdf for pdf in opened if pdf is not None)
+    for key, value in source.docinfo.items():  # Creator marks the file as ours; kept for the imposed deck
+        out.docinfo[key] = value
+    for i in range(len(job.species_list)):
+        for side in ("front", "back"):
+            p, n = chosen[(i, side)]
+            out.pages.append(opened[p].pages[n])
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return buffer.getvalue(), list(job.notes)
+
+
+def impose_deck(chunks: list[bytes], job, settings) -> tuple[bytes, int]:
+    """Place the fitted sides of every chunk (PDFs from :func:`render_sides`, in deck order) on sheets."""
+    import pikepdf
+
+    opened = [pikepdf.open(io.BytesIO(data)) for data in chunks]
+    pages = [page for pdf in opened for page in pdf.pages]
+    cards = [(pages[2 * i], pages[2 * i + 1]) for i in range(len(pages) // 2)]
+    return impose(cards, job.size.width, job.size.height, settings.cards, _docinfo(opened[0], job))
 
 
 def _docinfo(source, job) -> dict:
@@ -292,11 +335,3 @@ def _docinfo(source, job) -> dict:
     info = {str(k): v for k, v in source.docinfo.items()}
     info["/Title"] = f"Flashcards: {job.name} ({len(job.species_list)} species, {job.size.label})"
     return info
-
-
-def _register() -> None:
-    _build.KIND_RENDERERS["cards"] = render_cards
-    _build.DECK_KINDS.add("cards")
-
-
-_register()

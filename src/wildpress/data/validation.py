@@ -15,8 +15,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DataError, Problem
-from .safety.confine import Confinement
+from ..errors import DataError, Problem
+from ..safety.confine import Confinement
 from .species import find_species_files, load_species
 
 
@@ -85,8 +85,8 @@ def _prop(text: str) -> str:
 
 def validate_paths(paths: list[Path], project: Path, strict: bool = False) -> ValidationReport:
     """Validate the species files in ``paths`` (default: the project's, else the bundled samples)."""
-    from .build import default_species_paths
-    from .resources import sample_species_dir
+    from ..build import default_species_paths
+    from ..resources import sample_species_dir
 
     named = [Path(p) for p in paths]
     search = named or default_species_paths(project)

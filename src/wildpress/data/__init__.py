@@ -1,0 +1,1 @@
+"""Species data: the schema, the strict YAML loader, loading and validating species files."""

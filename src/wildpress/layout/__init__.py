@@ -1,0 +1,1 @@
+"""Layouts and rendering: layout folders, templates, text formatting, fitting and measuring."""

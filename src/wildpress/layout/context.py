@@ -1,0 +1,52 @@
+"""What a template may use: the species, its photos, maps and QR codes, the page, the brand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..jobs import GENERATOR
+from ..safety.confine import Confinement
+from . import ladder
+
+DEFAULT_ACCENT = "#1f5c3a"  # forest green, when neither an option, the brand nor the species sets one
+
+
+def template_context(job, settings, confinement: Confinement | None = None) -> dict[str, Any]:
+    """Everything a template may use.
+
+    ``photos.slot(photo, width_mm, height_mm)`` prepares a photo for one
+    placement (see :mod:`wildpress.pictures.photos`); it reads the original
+    through ``confinement`` (default: the project folder and the species' own).
+    """
+    from ..pictures.photos import PhotoSlots
+    from ..pictures.qr import QRCodes
+    from ..pictures.rangemap import RangeMaps
+    from ..resources import cache_dir
+
+    sp = job.species
+    # -O accent wins, then the brand's colour (one look across a print set), then the species' own.
+    accent = job.options.get("accent") or settings.brand.accent or sp.data.get("accent") or DEFAULT_ACCENT
+    confinement = confinement or Confinement.for_project(Path.cwd(), [s.file.parent for s in job.species_list])
+    cache = Path(settings.cache_dir) if settings.cache_dir else cache_dir()
+    slots = PhotoSlots(job.species_list, confinement, cache, job.label, settings.photo_ppi, accent)
+    return {
+        "species": sp.data,
+        "photo": sp.data["photo"],
+        "gallery": sp.data.get("gallery") or [],
+        "photos": slots,
+        "qr": QRCodes(job.label),
+        "maps": RangeMaps(),
+        "page": {"name": job.size.name, "label": job.size.label, "width_mm": job.size.width_mm,
+                 "height_mm": job.size.height_mm, "orientation": job.size.orientation,
+                 "bleed_mm": float(settings.bleed_mm or 0.0)},
+        "options": job.options,
+        "lang": settings.lang,
+        "fit": ladder.Rung(),
+        "filled": {},  # data-fill name -> height in mm after the fill pass (see pagefill)
+        "accent": accent,
+        "brand": settings.brand.context(),
+        "meta": {"generator": GENERATOR, "organisation": settings.org_name,
+                 "created": settings.creation_time(),
+                 "layout": job.layout.name},
+    }

@@ -1,0 +1,1 @@
+"""Print production: paper sizes, bleed and marks, PDF variants, imposition, tiling, calibration."""
