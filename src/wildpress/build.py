@@ -7,26 +7,24 @@ job to the renderer for its layout's kind, and writes each PDF atomically.
 
 from __future__ import annotations
 
-import datetime as _dt
+import difflib
 import os
 import re
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
 
-from .errors import OutputError, RenderError, UsageError
+from .errors import DataError, RenderError, UsageError, WildpressError
 from .layout.formatting import check_language
-from .printing.imposition import ImpositionSettings
 from .layout.layouts import Layout, load_layout
 from .printing.production import Production
-from .layout.render import Renderer
-from .jobs import CACHE_FOLDER, BuildResult, Job, Output, Settings  # noqa: F401 - the API's types
+from .jobs import CACHE_FOLDER, DEFAULT_PATTERN, BuildResult, Failure, Job, Output, Settings  # noqa: F401
 from .layout.context import template_context  # noqa: F401 - for tests and benchmarks
 from .layout.kinds import gathers
-from .resources import sample_species_dir
+from .resources import fonts_dir, sample_species_dir
 from .safety.confine import Confinement
-from .safety.limits import Limits
-from .safety.outputs import check_collisions, inside, is_ours, prepare_out_dir, safe_name, write_atomically
+from .safety.outputs import check_collisions, prepare_out_dir, safe_name, write_atomically  # noqa: F401
 from .data.schema import ID_PATTERN
 from .printing.sizes import get_size
 from .data.species import Species, find_species_files, load_species
@@ -63,21 +61,55 @@ def default_species_paths(project: Path) -> list[Path]:
     return [local if local.is_dir() else sample_species_dir()]
 
 
+@dataclass
+class Target:
+    """One group of outputs: layouts at sizes with their options and settings (a project file's
+    ``outputs`` entry; a command line is one Target)."""
+
+    layouts: list[str]
+    sizes: list[str] = field(default_factory=list)  # empty: each layout's default sizes
+    orientation: str | None = None
+    options: dict = field(default_factory=dict)
+    settings: Settings | None = None  # None: the build's settings
+    extra_options: dict = field(default_factory=dict)  # -O given over a project: each layout takes its own
+
+
 def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | None = None,
           sizes: Iterable[str] | None = None, out_dir: str | Path = "out", *,
           options: dict | None = None, strict: bool = False, project_dir: str | Path | None = None,
           orientation: str | None = None, settings: Settings | None = None,
-          on_output: Callable[[Output], None] | None = None) -> BuildResult:
-    """Validate all inputs, then render every species in every layout and size.
+          on_output: Callable[[Output], None] | None = None, targets: list[Target] | None = None,
+          layout_dirs: list[Path] | None = None, pattern: str = DEFAULT_PATTERN, jobs: int | None = None,
+          keep_going: bool = False, only: Iterable[str] = (), layout_filter: Iterable[str] = (),
+          size_filter: Iterable[str] = (), shard: str | None = None, clean: bool = False,
+          progress=None, raise_errors: bool = True) -> BuildResult:
+    """Validate all inputs, then render every species in every layout and size that needs it.
 
     ``species`` are files or folders (default: the project's ``data/species``,
     else the bundled samples); ``layouts`` default to ``factsheet``; ``sizes``
-    default to each layout's own defaults. Raises a WildpressError subclass on
-    the first failure, after validation has reported every data problem.
+    default to each layout's own defaults (``targets`` replaces these three and
+    ``options`` with several groups, each with its own settings). Outputs whose
+    inputs have not changed since the last build into ``out_dir`` are kept
+    (``settings.force`` rebuilds everything). Documents render on ``jobs``
+    worker processes (default: every core). Invalid data stops the build before
+    anything renders, unless ``keep_going``. A document that fails is listed in
+    ``result.failures`` while the rest is built; with ``raise_errors`` (the
+    default) the first failure is then raised.
     """
+    from .project import execute, pool
+    from .project.manifest import MANIFEST, Manifest, job_key
+
+    started = time.perf_counter()
     settings = settings or Settings()
-    check_language(settings.lang)
-    settings.limits.check()
+    targets = targets or [Target(list(layouts or []) or ["factsheet"], list(sizes or []), orientation,
+                                 dict(options or {}))]
+    for target in targets:
+        target.settings = target.settings or settings
+        check_language(target.settings.lang)
+        target.settings.limits.check()
+    jobs = jobs or pool.default_jobs()
+    if jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, got {jobs}")
     project = Path(project_dir or Path.cwd()).resolve()
     named = [Path(p) for p in species or []]
     paths = named or default_species_paths(project)
@@ -87,64 +119,166 @@ def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | 
     for file in files:
         if not os.path.lexists(file):
             raise UsageError(f"species file not found: {file}")
-    from .safety.worker import WorkerFailure, render_job, shared_worker
-
-    shared_worker().start()  # the render process imports WeasyPrint while the parent validates
+    out = Path(out_dir)
+    if not os.path.lexists(out / MANIFEST) and not clean:
+        pool.start(jobs)  # a first build: the workers import WeasyPrint while this process validates
     # One confinement for everything this build reads, in validation and in rendering alike.
     confinement = Confinement.for_project(project, named or [p for p in paths if p == sample_species_dir()])
-    loaded, warnings = load_species(files, strict=strict, confinement=confinement)
-    layout_objs = [load_layout(name, project) for name in (list(layouts or []) or ["factsheet"])]
-    jobs = plan(loaded, layout_objs, list(sizes or []), orientation, options, settings.deck_name)
-
-    Production.from_settings(settings)  # bad --bleed/--marks/--pdf-variant fail before any rendering
-    tile_sheet = get_size(settings.tile) if settings.tile else None
-    out = Path(out_dir)
-    names = {id(job): job.filename() for job in jobs}
-    planned = [(names[id(job)], _source(job)) for job in jobs]
-    if tile_sheet is not None:
-        planned += [(safe_name(f"{names[id(job)][:-4]}-tiled-{tile_sheet.name}"), _source(job)) for job in jobs]
+    result = BuildResult()
+    loaded, result.warnings = load_species(files, strict=strict, confinement=confinement, keep_going=keep_going)
+    _invalid_files(result)
+    planned_jobs: list[Job] = []
+    loaded_layouts = [[load_layout(name, project, dirs=layout_dirs) for name in t.layouts] for t in targets]
+    extra = {k: v for t in targets for k, v in t.extra_options.items()}
+    every = [lay for group in loaded_layouts for lay in group]
+    unknown = {k: v for k, v in extra.items() if not any(k in lay.options for lay in every)}
+    if unknown and every:
+        every[0].resolve_options(unknown)  # raises, naming the option and the layout's options
+    for target, layout_objs in zip(targets, loaded_layouts):
+        declared = {k: v for k, v in extra.items() if any(k in lay.options for lay in layout_objs)}
+        found = plan(loaded, layout_objs, target.sizes, target.orientation, {**target.options, **declared},
+                     target.settings.deck_name)
+        Production.from_settings(target.settings)  # bad --bleed/--marks/--pdf-variant fail before rendering
+        for job in found:
+            job.settings, job.pattern = target.settings, pattern
+        planned_jobs += found
+    selected = select(planned_jobs, only, layout_filter, size_filter, shard, loaded)
+    names = {id(job): job.filename() for job in selected}
+    planned = [(names[id(job)], _source(job)) for job in selected]
+    for job in selected:
+        if job.settings.tile:
+            planned.append((safe_name(f"{names[id(job)][:-4]}-tiled-{get_size(job.settings.tile).name}"),
+                            _source(job)))
     check_collisions(planned)  # before anything renders
     prepare_out_dir(out, project)
-    if not settings.cache_dir:
-        settings.cache_dir = os.path.abspath(os.environ.get("WILDPRESS_CACHE") or (out / CACHE_FOLDER))
-    confinement = confinement.with_root(Path(settings.cache_dir))
-    settings.creation_time()  # fixed here: every document of the build gets the same date
+    cache = os.path.abspath(settings.cache_dir or os.environ.get("WILDPRESS_CACHE") or (out / CACHE_FOLDER))
+    confinement = confinement.with_root(Path(cache))
+    created = settings.creation_time()  # every document of the build gets the same date
+    for target in targets:
+        target.settings.cache_dir = target.settings.cache_dir or cache
+        target.settings.created = target.settings.created or settings.created
 
-    worker = shared_worker()
-    result = BuildResult(warnings=warnings)
-    for job in jobs:
-        started = time.perf_counter()
-        cards = len(job.species_list) if gathers(job.layout.kind) else 1
-        try:
-            data, pages, notes = worker.call(render_job, job, settings, confinement, settings.limits,
-                                             time_s=settings.limits.time_for(cards),
-                                             memory_mb=settings.limits.memory_mb)
-        except (RenderError, WorkerFailure) as exc:
-            if str(exc).startswith(job.label):
-                raise
-            raise type(exc)(f"{job.label}: {exc}") from None
-        job.notes = list(notes)
-        result.warnings += notes
-        path = out / names[id(job)]
-        if not inside(out, path):
-            raise OutputError(f"{path} is not inside the output folder {out}; not writing it")
-        write_atomically(path, data, settings.force)
-        output = Output(path, job, pages, time.perf_counter() - started)
-        result.outputs.append(output)
-        if on_output:
-            on_output(output)
-        if tile_sheet is not None:
-            from .printing.tiling import tile_pdf
-
-            started = time.perf_counter()
-            tiled, sheets = tile_pdf(data, tile_sheet, overlap_mm=settings.tile_overlap_mm)
-            tiled_path = out / safe_name(f"{path.stem}-tiled-{tile_sheet.name}")
-            write_atomically(tiled_path, tiled, settings.force)
-            tiled_output = Output(tiled_path, job, sheets + 1, time.perf_counter() - started)
-            result.outputs.append(tiled_output)
-            if on_output:
-                on_output(tiled_output)
+    manifest = Manifest(out)
+    fonts = [fonts_dir()] + ([project / "fonts"] if (project / "fonts").is_dir() else [])
+    todo = []
+    for job in selected:
+        name = names[id(job)]
+        key = job_key(job, job.settings, manifest, layout_folders(job.layout, project, layout_dirs), fonts)
+        path = out / name
+        current = not job.settings.force and manifest.up_to_date(name, key, path)
+        if current and job.settings.tile:
+            tiled = safe_name(f"{name[:-4]}-tiled-{get_size(job.settings.tile).name}")
+            current = manifest.up_to_date(tiled, key, out / tiled)
+        if current:
+            result.up_to_date.append(path)
+        else:
+            todo.append(execute.Planned(job, name, key))
+    if not (only or layout_filter or size_filter or shard):
+        _stale(result, manifest, out, {n for n, _ in planned}, clean)
+    if todo and not harfbuzz_subset():
+        result.notices.append(HARFBUZZ_NOTE)
+    try:
+        execute.run(todo, out, manifest, confinement, jobs, result, progress, on_output)
+    finally:
+        manifest.save()
+    del created
+    result.seconds = time.perf_counter() - started
+    if raise_errors and result.failures:
+        error = result.failures[0].error
+        raise error if isinstance(error, WildpressError) else RenderError(result.failures[0].message)
     return result
+
+
+HARFBUZZ_NOTE = ("libharfbuzz-subset0 is not installed, so fonts are subset in Python and builds are about "
+                 "4.5x slower; install it with: sudo apt-get install libharfbuzz-subset0 (Debian/Ubuntu), "
+                 "dnf install harfbuzz (Fedora), brew install harfbuzz (macOS)")
+
+
+def harfbuzz_subset() -> bool:
+    """True when HarfBuzz's subsetter library is present (WeasyPrint then subsets fonts in C)."""
+    import ctypes
+    import ctypes.util
+
+    for name in ("libharfbuzz-subset.so.0", ctypes.util.find_library("harfbuzz-subset") or ""):
+        if name:
+            try:
+                ctypes.CDLL(name)
+                return True
+            except OSError:
+                continue
+    return False
+
+
+def layout_folders(layout: Layout, project: Path, dirs: list[Path] | None = None) -> list[Path]:
+    """Every folder an output of ``layout`` depends on: its own and its parents', and those of any
+    layout its manifest ``uses`` (a booklet's fact sheets)."""
+    folders = list(layout.folders)
+    for name in layout.manifest.get("uses") or []:
+        folders += [f for f in load_layout(name, project, dirs=dirs).folders if f not in folders]
+    return folders
+
+
+def select(jobs: list[Job], only: Iterable[str], layout_filter: Iterable[str], size_filter: Iterable[str],
+           shard: str | None, species: list[Species]) -> list[Job]:
+    """The jobs the filters keep (``--only``, ``--layout``, ``--size``), then this shard's share.
+
+    A deck or booklet is kept whole when it holds a species ``--only`` names.
+    ``shard`` "K/N" keeps every N-th job of the list sorted by output name,
+    starting at the K-th: N machines each take their share with no coordination.
+    """
+    only, layout_filter = set(only), set(layout_filter)
+    ids = {sp.id for sp in species}
+    for sid in sorted(only - ids):
+        close = difflib.get_close_matches(sid, sorted(ids), 1)
+        raise UsageError(f"--only {sid}: no such species" + (f"; did you mean {close[0]}?" if close else ""))
+    built = {job.layout.name for job in jobs}
+    for name in sorted(layout_filter - built):
+        raise UsageError(f"--layout {name}: this build makes no output with that layout "
+                         f"(it makes {', '.join(sorted(built))})")
+    sizes = {get_size(s).name for s in size_filter}
+    kept = [job for job in jobs
+            if (not only or only & {sp.id for sp in job.species_list})
+            and (not layout_filter or job.layout.name in layout_filter)
+            and (not sizes or job.size.name in sizes or job.size.name.split("-")[0] in sizes)]
+    if shard:
+        index, count = parse_shard(shard)
+        kept = sorted(kept, key=lambda job: job.filename())[index - 1::count]
+    return kept
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """"K/N" -> (K, N) with 1 <= K <= N."""
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text or "")
+    if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
+        raise UsageError(f"--shard {text!r}: expected K/N with 1 <= K <= N, e.g. 2/4")
+    return int(match.group(1)), int(match.group(2))
+
+
+def _invalid_files(result: BuildResult) -> None:
+    """Under --keep-going, every species file with errors becomes one failure (its problems listed)."""
+    by_file: dict[str, list] = {}
+    for problem in result.warnings:
+        if problem.severity == "error":
+            by_file.setdefault(str(problem.file), []).append(problem)
+    for file, problems in by_file.items():
+        result.failures.append(Failure(file, f"{file}: not built: {len(problems)} problem(s) in the data",
+                                       DataError(problems)))
+    result.warnings = [p for p in result.warnings if p.severity != "error"]
+
+
+def _stale(result: BuildResult, manifest, out: Path, planned: set[str], clean: bool) -> None:
+    """Outputs an earlier build made whose source is gone: reported, and removed with ``clean``."""
+    for name in sorted(set(manifest.outputs) - planned):
+        path = out / name
+        if not os.path.lexists(path):
+            manifest.forget(name)
+            continue
+        if clean and manifest.made_it(name, path):
+            path.unlink()
+            manifest.forget(name)
+            result.removed.append(path)
+        else:
+            result.stale.append(path)
 
 
 def _source(job: Job) -> str:

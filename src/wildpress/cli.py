@@ -149,50 +149,165 @@ def main() -> None:
     """Merge species data (YAML) with print layouts into print-ready PDFs."""
 
 
+def _batch_options(func):
+    """How a build runs: workers, incremental rebuilds, filters, shards, reports."""
+    flags = [
+        click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+                     help="Documents rendered side by side (default: one per core)."),
+        click.option("-k", "--keep-going", is_flag=True,
+                     help="Build every valid species even when other files are invalid; list every failure "
+                          "at the end. (A document that fails to render never stops the others.)"),
+        click.option("--only", multiple=True, metavar="SPECIES",
+                     help="Build only the outputs of this species id (repeatable); decks holding it are rebuilt."),
+        click.option("--shard", metavar="K/N", default=None,
+                     help="Build only share K of N (e.g. 2/4): N machines each take a share, no coordination."),
+        click.option("--clean", is_flag=True,
+                     help="Remove outputs of earlier builds whose species or layout is gone (only files "
+                          "the manifest says wildpress made)."),
+        click.option("--json", "json_report", type=click.Path(path_type=Path), default=None, metavar="FILE",
+                     help="Also write a machine-readable report of the build to FILE (- for standard output)."),
+        click.option("--project", "project_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+                     help="Project file to build (default: ./wildpress.yaml when there is one)."),
+    ]
+    for flag in reversed(flags):
+        func = flag(func)
+    return func
+
+
+_PRINT_FLAGS = {"bleed": "bleed", "print_marks": "marks", "pdf_variant": "variant", "tagged": "tagged",
+                "tile": "tile", "overlap": "tile_overlap", "sheet": "sheet", "duplex": "duplex", "fold": "fold",
+                "card_marks": "cut_marks", "gutter": "gutter", "back_offset": "back_offset",
+                "imposition": "imposition"}
+
+
+def _given(ctx: click.Context, name: str) -> bool:
+    """True when the option was given on the command line (or by an environment variable)."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT")
+
+
 @main.command()
 @click.argument("species", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-l", "--layout", "layouts", multiple=True, help="Layout name (repeatable). Default: factsheet.")
+@click.option("-l", "--layout", "layouts", multiple=True,
+              help="Layout name (repeatable). Default: factsheet; in a project: build only these layouts.")
 @click.option("-s", "--size", "sizes", multiple=True,
-              help="Paper size name or WxH with unit, e.g. A4, letter, 18x24in (repeatable).")
-@click.option("--orientation", type=click.Choice(["portrait", "landscape"]), default=None)
+              help="Paper size name or WxH with unit, e.g. A4, letter, 18x24in (repeatable); in a project: "
+                   "build only these sizes.")
+@click.option("--orientation", type=click.Choice(["portrait", "landscape"]), default=None,
+              help="Turn every size to this orientation (default: each size as registered, mostly portrait).")
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"),
               show_default=True, help="Output folder.")
 @click.option("-O", "--option", "option_pairs", multiple=True, metavar="NAME=VALUE",
               help="Layout option (repeatable); `wildpress layouts` lists them.")
 @click.option("--lang", default="en", show_default=True, help="Language of the output.")
 @click.option("--organisation", default="", help="Your organisation: printed in kickers and footers and "
-              "recorded as the PDF's author. Nothing is printed without it.")
+              "recorded as the PDF's author. Nothing is printed without it (a project's brand sets it too).")
 @click.option("--strict", is_flag=True, help="Treat data warnings (unknown fields) as errors.")
-@click.option("--force", is_flag=True, help="Overwrite existing files not made by wildpress.")
+@click.option("--force", is_flag=True, help="Rebuild everything, and overwrite existing files not made by wildpress.")
 @click.option("--photo-ppi", type=click.FloatRange(min=0), default=300, show_default=True,
               help="Resolution photos are downsampled to at their printed size (0: embed the originals).")
+@_batch_options
 @_card_options
 @_print_options
 @_limit_options
 @_reports_errors
-def build(species, layouts, sizes, orientation, out_dir, option_pairs, lang, organisation, strict, force,
-          photo_ppi, time_limit, memory_limit, max_pages, **card_flags):
-    """Render SPECIES files or folders (default: the bundled samples) to PDFs."""
+@click.pass_context
+def build(ctx, species, layouts, sizes, orientation, out_dir, option_pairs, lang, organisation, strict, force,
+          photo_ppi, time_limit, memory_limit, max_pages, jobs, keep_going, only, shard, clean, json_report,
+          project_file, **card_flags):
+    """Render SPECIES files or folders to PDFs; in a project folder, build the project.
+
+    Without SPECIES, `wildpress build` builds ./wildpress.yaml when there is one (see `wildpress new`),
+    else ./data/species, else the bundled samples. Outputs whose inputs have not changed are kept.
+    """
     from .build import Settings, build as run_build
+    from .project import progress as _progress
     from .safety.limits import Limits
 
     options = _parse_options(option_pairs)
     if card_flags["front"]:
         options["front"] = card_flags["front"]
-    result = run_build(
-        species, layouts, sizes, out_dir, options=options, strict=strict,
-        orientation=orientation, settings=Settings(lang=lang, organisation=organisation, force=force,
-                                                   deck_name=card_flags["deck_name"],
-                                                   cards=_card_settings(**card_flags),
-                                                   limits=Limits(time_limit, memory_limit, max_pages),
-                                                   photo_ppi=photo_ppi,
-                                                   **_print_settings(**card_flags)),
-        on_output=lambda o: click.echo(f"wrote {o.path}  ({o.pages} page{'s' if o.pages != 1 else ''}, "
-                                       f"{o.seconds:.2f} s)"),
-    )
+    base = Settings(lang=lang, organisation=organisation, force=force, deck_name=card_flags["deck_name"],
+                    cards=_card_settings(**card_flags), limits=Limits(time_limit, memory_limit, max_pages),
+                    photo_ppi=photo_ppi, **_print_settings(**card_flags))
+    kwargs: dict = {"options": options, "orientation": orientation, "settings": base}
+    project = _project(project_file, species)
+    if project is not None:
+        kwargs = _project_build(ctx, project, base, options, orientation, card_flags)
+        species, out_dir = project.species_paths(), (out_dir if _given(ctx, "out_dir") else project.out_dir)
+        filters = {"layout_filter": layouts, "size_filter": sizes}
+        layouts = sizes = None
+    else:
+        filters = {}
+    report = _progress.for_stream(sys.stderr)
+    try:
+        result = run_build(species, layouts, sizes, out_dir, strict=strict, jobs=jobs, keep_going=keep_going,
+                           only=only, shard=shard, clean=clean, progress=report, on_output=report.output,
+                           raise_errors=False, project_dir=project.root if project else None, **filters, **kwargs)
+    finally:
+        report.close()
+    for notice in result.notices:
+        click.echo(f"note: {notice}", err=True)
     for warning in result.warnings:
         click.echo(str(warning), err=True)
-    click.echo(f"{len(result.outputs)} PDF(s) in {out_dir}")
+    for path in result.removed:
+        click.echo(f"removed {path} (its source is gone)", err=True)
+    if result.stale:
+        click.echo(f"{len(result.stale)} output(s) in {out_dir} come from species or layouts no longer built "
+                   f"(`--clean` removes them): " + ", ".join(p.name for p in result.stale[:5])
+                   + (", ..." if len(result.stale) > 5 else ""), err=True)
+    for failure in result.failures:
+        error = failure.error
+        if isinstance(error, DataError):
+            for problem in error.problems:
+                click.echo(str(problem), err=True)
+        click.echo(f"failed: {failure.message}", err=True)
+    if json_report:
+        _progress.write_report(result, Path(out_dir), json_report)
+    click.echo(_progress.summary(result) + f"; PDFs in {out_dir}", err=bool(result.failures))
+    if result.failures:
+        sys.exit(1)
+
+
+def _project(project_file, species):
+    """The project to build: --project FILE, else ./wildpress.yaml when no SPECIES are named."""
+    from .project.config import find_project, load_project
+
+    if project_file is None and species:
+        return None
+    path = project_file or find_project(Path.cwd())
+    return load_project(path) if path else None
+
+
+def _project_build(ctx, project, base, options, orientation, card_flags) -> dict:
+    """build() arguments for a project: its outputs as targets, the command line's options on top
+    (only those actually given)."""
+    import dataclasses
+
+    from .build import Target
+
+    settings = project.settings(base)
+    if _given(ctx, "lang"):
+        settings = dataclasses.replace(settings, lang=base.lang)
+    if _given(ctx, "organisation"):
+        settings = dataclasses.replace(settings, organisation=base.organisation)
+    if _given(ctx, "photo_ppi"):
+        settings = dataclasses.replace(settings, photo_ppi=base.photo_ppi)
+    if _given(ctx, "deck_name"):
+        settings = dataclasses.replace(settings, deck_name=base.deck_name)
+    overrides = {}
+    for flag, key in _PRINT_FLAGS.items():
+        if _given(ctx, flag):
+            overrides[key] = card_flags[flag] if flag != "print_marks" else list(card_flags[flag])
+    from .project.config import OutputSpec
+
+    command_line = OutputSpec("", [], None, {}, 0, overrides)
+    targets = []
+    for spec in project.outputs:
+        targets.append(Target([spec.layout], list(spec.sizes), orientation or spec.orientation, dict(spec.options),
+                              command_line.apply(spec.apply(settings)), extra_options=options))
+    return {"targets": targets, "layout_dirs": project.layout_dirs, "pattern": project.filename,
+            "settings": settings}
 
 
 @main.command()

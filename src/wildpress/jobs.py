@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from .printing.sizes import PaperSize
 
 
+DEFAULT_PATTERN = "{species}-{layout}-{size}"  # output file names (a project file may set its own)
+
+
 @dataclass(frozen=True)
 class Brand:
     """The organisation printing the material: every built-in layout prints what is given, nothing else.
@@ -67,15 +70,17 @@ CACHE_FOLDER = ".wildpress-cache"  # inside the output folder: prepared photos, 
 class Job:
     """One document to make: one species (or a deck of several) in a layout at a size."""
 
-    species_list: list[Species]
-    layout: Layout
-    size: PaperSize
+    species_list: list["Species"]
+    layout: "Layout"
+    size: "PaperSize"
     options: dict
     name: str  # species id, or the deck name for layouts that gather all species
     notes: list[Problem] = field(default_factory=list)  # warnings met while rendering (content left out)
+    settings: "Settings | None" = None  # this output's settings (a project's outputs each have their own)
+    pattern: str = DEFAULT_PATTERN  # the output's file name (see :meth:`filename`)
 
     @property
-    def species(self) -> Species:
+    def species(self) -> "Species":
         """The species of a one-species document."""
         return self.species_list[0]
 
@@ -85,9 +90,11 @@ class Job:
         return f"{self.name} / {self.layout.name} / {self.size.label}"
 
     def filename(self) -> str:
-        """Predictable output name: ``{species}-{layout}-{size}.pdf`` (decks: ``{deck}-...``),
+        """Predictable output name, by default ``{species}-{layout}-{size}.pdf`` (decks: ``{deck}-...``),
         sanitised and length-capped (:func:`wildpress.safety.outputs.safe_name`)."""
-        return safe_name(f"{self.name}-{self.layout.name}-{self.size.name}")
+        lang = self.settings.lang if self.settings else "en"
+        return safe_name(self.pattern.format(species=self.name, layout=self.layout.name, size=self.size.name,
+                                             orientation=self.size.orientation, lang=lang))
 
 
 @dataclass
@@ -119,6 +126,7 @@ class BuildResult:
     failures: list[Failure] = field(default_factory=list)
     stale: list[Path] = field(default_factory=list)  # outputs of an earlier build whose source is gone
     removed: list[Path] = field(default_factory=list)  # files --clean removed
+    notices: list[str] = field(default_factory=list)  # said once per build (e.g. a missing system library)
     seconds: float = 0.0
 
 

@@ -346,11 +346,14 @@ def check_file(file: Path | str, allowed_roots: list[Path] | None = None,
 
 
 def load_species(files: Iterable[Path], strict: bool = False, allowed_roots: list[Path] | None = None,
-                 confinement: Confinement | None = None) -> tuple[list[Species], list[Problem]]:
+                 confinement: Confinement | None = None,
+                 keep_going: bool = False) -> tuple[list[Species], list[Problem]]:
     """Validate every file before anything renders; raise DataError listing all problems.
 
     Warnings (unknown keys) become errors under ``strict``. Returns the species
-    and the warnings that did not stop the build.
+    and the warnings that did not stop the build. With ``keep_going`` nothing
+    is raised: species whose file has an error are left out and every problem
+    (errors included) is returned.
     """
     species, problems = [], []
     for file in files:
@@ -366,6 +369,9 @@ def load_species(files: Iterable[Path], strict: bool = False, allowed_roots: lis
         seen[sp.id.casefold()] = sp.file
     if strict:  # --strict: every warning is an error, and is reported as one
         problems = [dataclasses.replace(p, severity="error") for p in problems]
+    if keep_going:
+        bad = {str(p.file) for p in problems if p.severity == "error"}
+        return [sp for sp in species if str(sp.file) not in bad], problems
     if any(p.severity == "error" for p in problems):
         raise DataError(problems)
     return species, problems

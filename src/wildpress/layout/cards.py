@@ -250,6 +250,7 @@ def render_sides(renderer, job, settings, geometry: dict) -> tuple[bytes, list]:
     roots = sorted({sp.file.parent.resolve() for sp in job.species_list})
     # With -O qr=true every back carries a code for its first link; the footer zone grows to hold it.
     from ..pictures.qr import qr_links
+    from .measure import field_line
 
     qr_mm, lines = geometry["qr_mm"], geometry["lines"]
     qr_urls = {i: (qr_links(sp.data.get("links")) or [(None, None)])[0][1]

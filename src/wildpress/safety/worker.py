@@ -235,6 +235,18 @@ def render_job(renderer, job, settings, confinement, limits) -> tuple[bytes, int
     return data, pages, list(getattr(job, "notes", []))
 
 
+def render_chunk(renderer, job, settings, confinement, limits, geometry) -> tuple[bytes, int, list]:
+    """In the worker: fit the card sides of one chunk of a deck (see :mod:`wildpress.layout.cards`).
+
+    Returns a PDF of the chunk's fitted sides (front, back, ...), its page count and the notes.
+    """
+    from ..layout.cards import render_sides
+
+    with renderer.confined(confinement, limits.pages_for(len(job.species_list))):
+        data, notes = render_sides(renderer, job, settings, geometry)
+    return data, 2 * len(job.species_list), list(notes)
+
+
 _shared: list[Worker] = []
 
 

@@ -1,0 +1,172 @@
+"""Running a build's jobs on the worker pool and writing what comes back.
+
+Every document is one pool task; a deck is split into chunks of cards
+(:data:`CARDS_PER_CHUNK`) that render on any worker and are imposed in this
+process once all have come back, so a 2,000-card deck never sits in one
+WeasyPrint document and uses every core. Each PDF is written atomically and
+recorded in the manifest as it arrives; a job that fails is listed as a
+:class:`~wildpress.jobs.Failure` and the others go on.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..errors import OutputError, WildpressError
+from ..jobs import BuildResult, Failure, Job, Output
+from ..layout.kinds import gathers
+from ..safety.outputs import inside, safe_name, write_atomically
+from . import pool
+from .manifest import Manifest
+
+CARDS_PER_CHUNK = 24  # cards per deck chunk: small enough to bound memory, large enough to amortise a pass
+MIN_CHUNK = 8  # a deck is split across the workers only into chunks of at least this many cards
+MANIFEST_EVERY_S = 1.0  # the manifest is rewritten at most this often while outputs arrive (and at the end)
+
+
+@dataclass
+class Planned:
+    """A job to render: where it goes and the key of its inputs."""
+
+    job: Job
+    name: str  # output file name
+    key: str
+    chunks: list = field(default_factory=list)  # decks: fitted sides per chunk, in order
+    geometry: dict | None = None
+    started: float = 0.0
+    seconds: float = 0.0  # worker time summed over its tasks
+    failed: bool = False
+
+    @property
+    def units(self) -> int:
+        return max(1, len(self.chunks))
+
+
+def chunk_ranges(cards: int, jobs: int) -> list[range]:
+    """Split ``cards`` into runs of at most CARDS_PER_CHUNK, spread so every worker gets work."""
+    if cards <= MIN_CHUNK:
+        return [range(cards)]
+    count = max(math.ceil(cards / CARDS_PER_CHUNK), min(jobs, cards // MIN_CHUNK))
+    size = math.ceil(cards / count)
+    return [range(start, min(cards, start + size)) for start in range(0, cards, size)]
+
+
+def _chunk_job(job: Job, span: range) -> Job:
+    return Job(job.species_list[span.start:span.stop], job.layout, job.size, job.options, job.name,
+               settings=job.settings, pattern=job.pattern)
+
+
+def tasks_for(item: Planned, confinement, jobs: int) -> list[pool.Task]:
+    """The pool tasks that make ``item``: one for a document, one per chunk for a deck."""
+    from ..layout.cards import deck_geometry
+    from ..safety.worker import render_chunk, render_job
+
+    job, settings = item.job, item.job.settings
+    limits = settings.limits
+    if job.layout.kind == "cards":
+        item.geometry = deck_geometry(job, settings)  # shared by every chunk: backs line up
+        spans = chunk_ranges(len(job.species_list), jobs)
+        item.chunks = [None] * len(spans)
+        return [pool.Task(render_chunk, (_chunk_job(job, span), settings, confinement, limits, item.geometry),
+                          limits.time_for(len(span)), limits.memory_mb, key=(item, n), cost=len(span))
+                for n, span in enumerate(spans)]
+    cards = len(job.species_list) if gathers(job.layout.kind) else 1
+    return [pool.Task(render_job, (job, settings, confinement, limits), limits.time_for(cards), limits.memory_mb,
+                      key=(item, None), cost=cards * (4 if job.size.width_mm * job.size.height_mm > 2e5 else 1))]
+
+
+def run(items: list[Planned], out: Path, manifest: Manifest, confinement, jobs: int, result: BuildResult,
+        progress=None, on_output: Callable[[Output], None] | None = None) -> None:
+    """Render ``items`` on ``jobs`` workers, writing each PDF as it is finished."""
+    tasks = [task for item in items for task in tasks_for(item, confinement, jobs)]
+    if progress:
+        progress.start(len(tasks))
+    last_save = time.monotonic()
+    for task, answer, error in pool.run(tasks, jobs):
+        item, chunk = task.key
+        item.seconds += task.seconds
+        if item.failed:
+            if progress:
+                progress.step(item.job.label, "skipped")
+            continue
+        if error is not None:
+            item.failed = True
+            _fail(result, item, error)
+            if progress:
+                progress.step(item.job.label, "failed")
+            continue
+        data, pages, notes = answer
+        item.job.notes += notes
+        if chunk is not None:
+            item.chunks[chunk] = data
+            if any(c is None for c in item.chunks):
+                if progress:
+                    progress.step(f"{item.job.label} (cards {chunk + 1}/{len(item.chunks)})", "rendered")
+                continue
+            try:
+                from ..layout.cards import impose_deck
+
+                data, pages = impose_deck(item.chunks, item.job, item.job.settings)
+            except WildpressError as exc:
+                item.failed = True
+                _fail(result, item, exc)
+                if progress:
+                    progress.step(item.job.label, "failed")
+                continue
+            item.chunks = [b""] * len(item.chunks)  # free the parts
+        try:
+            for output in _write(item, data, pages, out, manifest):
+                result.outputs.append(output)
+                if on_output:
+                    on_output(output)
+        except OutputError as exc:
+            item.failed = True
+            _fail(result, item, exc)
+            if progress:
+                progress.step(item.job.label, "failed")
+            continue
+        result.warnings += item.job.notes
+        if progress:
+            progress.step(item.job.label, "wrote")
+        if time.monotonic() - last_save > MANIFEST_EVERY_S:
+            manifest.save()
+            last_save = time.monotonic()
+
+
+def _fail(result: BuildResult, item: Planned, error: Exception) -> None:
+    message = str(error)
+    if not message.startswith(item.job.label):
+        message = f"{item.job.label}: {message}"
+        if isinstance(error, WildpressError):
+            error = type(error).__new__(type(error))
+            error.args = (message,)
+    result.failures.append(Failure(item.job.label, message, error))
+
+
+def _write(item: Planned, data: bytes, pages: int, out: Path, manifest: Manifest) -> list[Output]:
+    """Write the PDF (and its tiled copy), record both in the manifest."""
+    job, settings = item.job, item.job.settings
+    path = out / item.name
+    if not inside(out, path):
+        raise OutputError(f"{path} is not inside the output folder {out}; not writing it")
+    sources = sorted({str(sp.file) for sp in job.species_list})
+    write_atomically(path, data, settings.force or manifest.made_it(item.name, path))
+    manifest.record(item.name, item.key, data, path, job.label, sources)
+    outputs = [Output(path, job, pages, item.seconds)]
+    if settings.tile:
+        from ..printing.sizes import get_size
+        from ..printing.tiling import tile_pdf
+
+        started = time.perf_counter()
+        sheet = get_size(settings.tile)
+        tiled, sheets = tile_pdf(data, sheet, overlap_mm=settings.tile_overlap_mm)
+        name = safe_name(f"{path.stem}-tiled-{sheet.name}")
+        tiled_path = out / name
+        write_atomically(tiled_path, tiled, settings.force or manifest.made_it(name, tiled_path))
+        manifest.record(name, item.key, tiled, tiled_path, job.label + " (tiled)", sources)
+        outputs.append(Output(tiled_path, job, sheets + 1, time.perf_counter() - started))
+    return outputs

@@ -1,0 +1,174 @@
+"""The build manifest: what every output was made from, so unchanged outputs are not made again.
+
+``.wildpress-manifest.json`` in the output folder records, per output file,
+the *key* of its inputs — a hash over the species files, their photos, the
+layout's folders (its own and every parent's), the bundled fonts, the brand
+and its logo, the options and print settings, and the wildpress version —
+and the hash of the PDF that was written. A later build compares keys:
+equal key and an untouched file means the output is up to date. The
+manifest also says which files wildpress made (their hash matches), which is
+how ``--clean`` knows what it may remove and how a rebuild knows it may
+overwrite, without re-reading old PDFs.
+
+File hashes are cached by (size, modification time, inode), so a build
+where nothing changed reads no file twice and imports no renderer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..safety.outputs import write_atomically
+
+MANIFEST = ".wildpress-manifest.json"
+FORMAT = 1
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+
+
+def _stat_key(info: os.stat_result) -> list:
+    return [info.st_size, info.st_mtime_ns, info.st_ino]
+
+
+class Manifest:
+    """The manifest of one output folder (empty when there is none, or it is unreadable)."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.path = Path(out_dir) / MANIFEST
+        self.outputs: dict[str, dict] = {}
+        self._hashes: dict[str, list] = {}  # real path -> [size, mtime_ns, inode, sha256]
+        self._used: set[str] = set()
+        self.existed = False
+        try:
+            info = os.lstat(self.path)
+        except OSError:
+            return
+        if not _is_regular(info) or info.st_size > MAX_MANIFEST_BYTES:
+            return
+        try:
+            doc = json.loads(self.path.read_text("utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            return  # a damaged manifest only costs a full rebuild
+        if isinstance(doc, dict) and doc.get("format") == FORMAT:
+            self.outputs = {k: v for k, v in (doc.get("outputs") or {}).items() if isinstance(v, dict)}
+            self._hashes = {k: v for k, v in (doc.get("files") or {}).items() if isinstance(v, list) and len(v) == 4}
+            self.existed = True
+
+    # -- hashing --------------------------------------------------------------------------------
+    def file_hash(self, path: Path) -> str:
+        """sha256 of a file's content, cached by its stat; "missing" for a file that is not there."""
+        real = os.path.realpath(path)
+        try:
+            info = os.stat(real)
+        except OSError:
+            return "missing"
+        self._used.add(real)
+        cached = self._hashes.get(real)
+        if cached and cached[:3] == _stat_key(info):
+            return cached[3]
+        digest = hashlib.sha256()
+        with open(real, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        self._hashes[real] = [*_stat_key(info), digest.hexdigest()]
+        return digest.hexdigest()
+
+    def folder_hash(self, folder: Path) -> str:
+        """A hash over every file under ``folder`` (names and contents)."""
+        digest = hashlib.sha256()
+        for root, dirs, files in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if name.startswith(".") or name.endswith((".pyc", "~")):
+                    continue
+                path = Path(root) / name
+                digest.update(f"{path.relative_to(folder)}\0{self.file_hash(path)}\0".encode())
+        return digest.hexdigest()
+
+    # -- outputs --------------------------------------------------------------------------------
+    def up_to_date(self, name: str, key: str, path: Path) -> bool:
+        """True when ``path`` was made by wildpress from inputs with this ``key`` and is untouched."""
+        entry = self.outputs.get(name)
+        return bool(entry and entry.get("key") == key and self.made_it(name, path))
+
+    def made_it(self, name: str, path: Path) -> bool:
+        """True when the file at ``path`` is the one wildpress wrote there (its hash is recorded)."""
+        entry = self.outputs.get(name)
+        if not entry:
+            return False
+        try:
+            info = os.lstat(path)
+        except OSError:
+            return False
+        return _is_regular(info) and info.st_size == entry.get("size") and self.file_hash(path) == entry.get("sha256")
+
+    def record(self, name: str, key: str, data: bytes, path: Path, label: str, sources: list[str]) -> None:
+        """Remember an output just written (``data`` is its content)."""
+        digest = hashlib.sha256(data).hexdigest()
+        info = os.stat(path)
+        self._hashes[os.path.realpath(path)] = [*_stat_key(info), digest]
+        self._used.add(os.path.realpath(path))
+        self.outputs[name] = {"key": key, "sha256": digest, "size": len(data), "job": label, "sources": sources}
+
+    def forget(self, name: str) -> None:
+        self.outputs.pop(name, None)
+
+    def save(self) -> None:
+        """Write the manifest atomically (hash cache trimmed to the files this build looked at)."""
+        files = {k: v for k, v in self._hashes.items() if k in self._used}
+        doc = {"format": FORMAT, "generator": f"wildpress {__version__}", "outputs": dict(sorted(self.outputs.items())),
+               "files": dict(sorted(files.items()))}
+        write_atomically(self.path, json.dumps(doc, indent=1, ensure_ascii=False).encode(), True)
+
+
+def _is_regular(info: os.stat_result) -> bool:
+    import stat
+
+    return stat.S_ISREG(info.st_mode)
+
+
+# -- the key of one job -------------------------------------------------------------------------
+def settings_fingerprint(settings) -> dict:
+    """The build settings an output depends on (not limits, not where files go)."""
+    brand = settings.brand
+    return {
+        "lang": settings.lang, "organisation": settings.org_name, "deck_name": settings.deck_name,
+        "cards": asdict(settings.cards), "bleed_mm": settings.bleed_mm, "marks": list(settings.marks),
+        "pdf_variant": settings.pdf_variant, "tagged": settings.tagged, "tile": settings.tile,
+        "tile_overlap_mm": settings.tile_overlap_mm, "photo_ppi": settings.photo_ppi,
+        "brand": {"name": brand.name, "website": brand.website, "contact": brand.contact, "footer": brand.footer,
+                  "accent": brand.accent, "secondary": brand.secondary, "logo": str(brand.logo or "")},
+        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+    }
+
+
+def species_inputs(species, manifest: Manifest) -> list:
+    """The species file and every picture it names (photo and gallery), by content."""
+    data = species.data
+    pictures = [data.get("photo")] + list(data.get("gallery") or [])
+    files = [species.file] + [species.file.parent / p["file"] for p in pictures if p and p.get("file")]
+    return [[str(f), manifest.file_hash(f)] for f in files]
+
+
+def job_key(job, settings, manifest: Manifest, layout_folders: list[Path], fonts: list[Path]) -> str:
+    """A hash of everything ``job``'s output depends on."""
+    settings_fp = settings_fingerprint(settings)
+    if settings.brand.logo:
+        settings_fp["brand"]["logo_sha256"] = manifest.file_hash(settings.brand.logo)
+    parts: dict[str, Any] = {
+        "version": __version__,
+        "layout": [job.layout.name, job.layout.kind],
+        "layout_folders": [[str(f), manifest.folder_hash(f)] for f in layout_folders],
+        "fonts": [[str(f), manifest.folder_hash(f)] for f in fonts],
+        "size": [job.size.name, round(job.size.width, 4), round(job.size.height, 4), job.size.orientation],
+        "options": job.options,
+        "settings": settings_fp,
+        "species": [species_inputs(sp, manifest) for sp in job.species_list],
+    }
+    text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
