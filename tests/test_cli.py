@@ -20,7 +20,7 @@ def test_build_without_arguments_renders_bundled_samples(tmp_path, monkeypatch):
     assert len(pdfs) >= 12
     for pdf in (tmp_path / "out").glob("*.pdf"):
         assert len(reader(pdf).pages) >= 1
-    assert not list((tmp_path / "out").glob(".*"))  # no temporary files left behind
+    assert sorted(p.name for p in (tmp_path / "out").glob(".*")) == [".wildpress-manifest.json"]  # no temp files
 
 
 def test_build_named_file_layout_sizes_and_out(tmp_path):
@@ -30,7 +30,7 @@ def test_build_named_file_layout_sizes_and_out(tmp_path):
                                        "--size", "A4", "--size", "letter", "--out", str(tmp_path / "prints")])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "prints").iterdir()) == [
-        "amur-leopard-factsheet-a4.pdf", "amur-leopard-factsheet-letter.pdf"]
+        ".wildpress-manifest.json", "amur-leopard-factsheet-a4.pdf", "amur-leopard-factsheet-letter.pdf"]
 
 
 def test_usage_errors_exit_2(tmp_path):

@@ -107,6 +107,8 @@ def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | 
         target.settings = target.settings or settings
         check_language(target.settings.lang)
         target.settings.limits.check()
+    if shard is not None:
+        parse_shard(shard)  # a bad --shard fails before anything is read
     jobs = jobs or pool.default_jobs()
     if jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {jobs}")
@@ -173,7 +175,7 @@ def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | 
             result.up_to_date.append(path)
         else:
             todo.append(execute.Planned(job, name, key))
-    if not (only or layout_filter or size_filter or shard):
+    if not (only or layout_filter or size_filter or shard is not None):
         _stale(result, manifest, out, {n for n, _ in planned}, clean)
     if todo and not harfbuzz_subset():
         result.notices.append(HARFBUZZ_NOTE)
@@ -240,7 +242,7 @@ def select(jobs: list[Job], only: Iterable[str], layout_filter: Iterable[str], s
             if (not only or only & {sp.id for sp in job.species_list})
             and (not layout_filter or job.layout.name in layout_filter)
             and (not sizes or job.size.name in sizes or job.size.name.split("-")[0] in sizes)]
-    if shard:
+    if shard is not None:
         index, count = parse_shard(shard)
         kept = sorted(kept, key=lambda job: job.filename())[index - 1::count]
     return kept

@@ -37,7 +37,12 @@ def _reports_errors(func):
         except WildpressError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+        except KeyboardInterrupt:
+            # The workers are stopped and half-written files removed (project/pool.py,
+            # safety/outputs.py); every PDF already written is complete and in the manifest.
+            click.echo("interrupted: stopped; the PDFs written so far are complete", err=True)
+            sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except OSError as exc:
             if os.environ.get("WILDPRESS_DEBUG"):
@@ -261,7 +266,7 @@ def build(ctx, species, layouts, sizes, orientation, out_dir, option_pairs, lang
         if isinstance(error, DataError):
             for problem in error.problems:
                 click.echo(str(problem), err=True)
-        click.echo(f"failed: {failure.message}", err=True)
+        click.echo(f"error: {failure.message}", err=True)
     if json_report:
         _progress.write_report(result, Path(out_dir), json_report)
     click.echo(_progress.summary(result) + f"; PDFs in {out_dir}", err=bool(result.failures))

@@ -36,7 +36,7 @@ from ..errors import RenderError, WildpressError, WorkerFailure
 GRACE_S = 5.0  # after the soft limit, how long the child has to answer before it is killed
 _PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent.parent)
 _CHILD = ("import sys; sys.path[0:1] = [sys.argv[1]]; "  # never the current (project) folder
-          "from wildpress.safety.worker import _child_main; _child_main(int(sys.argv[2]))")
+          "from wildpress.safety.worker import _child_main; _child_main(int(sys.argv[2]), int(sys.argv[3]))")
 
 
 class _SoftTimeout(BaseException):  # BaseException: WeasyPrint's `except Exception` must not swallow it
@@ -57,8 +57,25 @@ def _error_class(name: str) -> type[WildpressError]:
     return RenderError if "__init__" in found.__dict__ else found  # rebuilt from a message alone
 
 
-def _child_main(fd: int) -> None:
-    """Entry point of the child interpreter: serve calls on the socket ``fd``."""
+def _die_with_parent(parent: int) -> None:
+    """Stop this child within half a second of the build process dying (even by SIGKILL), so no
+    render goes on for nobody. A watcher thread, not PR_SET_PDEATHSIG: that signal follows the
+    *thread* that started the child, and pool threads come and go."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="wildpress-parent-watch").start()
+
+
+def _child_main(fd: int, parent: int = 0) -> None:
+    """Entry point of the child interpreter: serve calls on the socket ``fd`` for process ``parent``."""
+    if parent:
+        _die_with_parent(parent)
     conn = Connection(fd)
     try:
         _serve(conn)
@@ -92,10 +109,10 @@ def _serve(conn) -> None:
             pass
         try:
             os.chdir(cwd)
+            if renderer is None:  # fonts and stylesheets once per worker, outside any document's time
+                renderer = Renderer()
             signal.setitimer(signal.ITIMER_REAL, time_s)
             try:
-                if renderer is None:
-                    renderer = Renderer()
                 reply = ("ok", func(renderer, *args))
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
@@ -137,7 +154,7 @@ class Worker:
             ours, theirs = socket.socketpair()
             with ours, theirs:
                 self._process = subprocess.Popen(
-                    [sys.executable, "-c", _CHILD, _PACKAGE_PARENT, str(theirs.fileno())],
+                    [sys.executable, "-c", _CHILD, _PACKAGE_PARENT, str(theirs.fileno()), str(os.getpid())],
                     pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, cwd=_PACKAGE_PARENT)
                 self._conn = Connection(ours.detach())
             self.jobs = 0
