@@ -46,7 +46,7 @@ def test_manifest_errors_name_file_and_line(tmp_path):
     folder = _layout(tmp_path, "broken", "name: broken\ndescription: x\nkind: poster\n")
     with pytest.raises(LayoutError) as err:
         load_layout("broken", tmp_path)
-    assert f"{folder / 'layout.yaml'}:3:7: kind: 'poster' is not allowed (expected one of abstract, document, cards)" \
+    assert f"{folder / 'layout.yaml'}:3:7: kind: 'poster' is not allowed (expected one of abstract, document, cards, booklet)" \
         in str(err.value)
 
 

@@ -20,6 +20,7 @@ class Kind:
     renderer: str
     gathers: bool = False
     description: str = ""
+    per_time_limit: int = 25  # a gathering document gets one time limit (--time-limit) per this many species
 
     def render_function(self) -> Callable:
         module, func = self.renderer.split(":")
@@ -49,3 +50,5 @@ register(Kind("document", "wildpress.layout.document:render_document",
               description="one document per species (fact sheets, posters)"))
 register(Kind("cards", "wildpress.layout.cards:render_cards", gathers=True,
               description="a flashcard deck of every species, imposed on sheets"))
+register(Kind("booklet", "wildpress.layout.booklet:render_booklet", gathers=True, per_time_limit=8,
+              description="every species in one PDF: cover, contents, a fact sheet each, credits"))

@@ -18,7 +18,7 @@ from typing import Callable
 
 from ..errors import OutputError, WildpressError
 from ..jobs import BuildResult, Failure, Job, Output
-from ..layout.kinds import gathers
+from ..layout.kinds import gathers, get_kind
 from ..safety.outputs import inside, safe_name, write_atomically
 from . import pool
 from .manifest import Manifest
@@ -75,7 +75,8 @@ def tasks_for(item: Planned, confinement, jobs: int) -> list[pool.Task]:
                           limits.time_for(len(span)), limits.memory_mb, key=(item, n), cost=len(span))
                 for n, span in enumerate(spans)]
     cards = len(job.species_list) if gathers(job.layout.kind) else 1
-    return [pool.Task(render_job, (job, settings, confinement, limits), limits.time_for(cards), limits.memory_mb,
+    per = get_kind(job.layout.kind).per_time_limit
+    return [pool.Task(render_job, (job, settings, confinement, limits), limits.time_for(cards, per), limits.memory_mb,
                       key=(item, None), cost=cards * (4 if job.size.width_mm * job.size.height_mm > 2e5 else 1))]
 
 

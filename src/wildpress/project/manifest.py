@@ -44,6 +44,7 @@ class Manifest:
         self._hashes: dict[str, list] = {}  # real path -> [size, mtime_ns, inode, sha256]
         self._used: set[str] = set()
         self.existed = False
+        self._changed = False
         try:
             info = os.lstat(self.path)
         except OSError:
@@ -76,6 +77,7 @@ class Manifest:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
         self._hashes[real] = [*_stat_key(info), digest.hexdigest()]
+        self._changed = True  # remembered, so the next build does not read it again
         return digest.hexdigest()
 
     def folder_hash(self, folder: Path) -> str:
@@ -114,12 +116,20 @@ class Manifest:
         self._hashes[os.path.realpath(path)] = [*_stat_key(info), digest]
         self._used.add(os.path.realpath(path))
         self.outputs[name] = {"key": key, "sha256": digest, "size": len(data), "job": label, "sources": sources}
+        self._changed = True
 
     def forget(self, name: str) -> None:
-        self.outputs.pop(name, None)
+        if self.outputs.pop(name, None) is not None:
+            self._changed = True
 
     def save(self) -> None:
-        """Write the manifest atomically (hash cache trimmed to the files this build looked at)."""
+        """Write the manifest atomically (hash cache trimmed to the files this build looked at).
+
+        A build that learnt nothing new writes nothing, and a build that never made its output
+        folder (it failed first) does not make it for the manifest."""
+        if not self._changed or not self.path.parent.exists():
+            return
+        self._changed = False
         files = {k: v for k, v in self._hashes.items() if k in self._used}
         doc = {"format": FORMAT, "generator": f"wildpress {__version__}", "outputs": dict(sorted(self.outputs.items())),
                "files": dict(sorted(files.items()))}

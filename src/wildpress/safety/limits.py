@@ -30,9 +30,10 @@ class Limits:
     memory_mb: int = 3072
     max_pages: int = 100
 
-    def time_for(self, cards: int = 1) -> float:
-        """Time limit for a document holding ``cards`` species (1 for one-species documents)."""
-        return self.time_s * max(1.0, cards / CARDS_PER_DOCUMENT)
+    def time_for(self, cards: int = 1, per: int = CARDS_PER_DOCUMENT) -> float:
+        """Time limit for a document holding ``cards`` species (1 for one-species documents): one
+        limit per ``per`` species (25 cards; a booklet's full fact sheets take more each)."""
+        return self.time_s * max(1.0, cards / per)
 
     def pages_for(self, cards: int = 1) -> int:
         """Page limit for a document holding ``cards`` species: a deck may use 4 pages per card."""
