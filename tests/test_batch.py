@@ -260,3 +260,29 @@ def test_an_interrupted_build_leaves_no_partial_pdf_and_the_next_build_finishes(
     assert finished.returncode == 0, finished.stderr
     assert len(list(out.glob("*.pdf"))) == 14 and not list(out.glob("*.part"))
     assert "up to date" in finished.stdout
+
+
+def test_new_project_builds_with_its_brand_then_is_up_to_date_and_command_line_overrides_apply(tmp_path,
+                                                                                                 monkeypatch):
+    from pdfcheck import text
+
+    monkeypatch.chdir(tmp_path)
+    made = CliRunner().invoke(main, ["new", "my-project"])
+    assert made.exit_code == 0, made.output
+    monkeypatch.chdir(tmp_path / "my-project")
+    first = CliRunner().invoke(main, ["build", "--json", "-"])
+    assert first.exit_code == 0, first.output
+    report = json.loads(first.stdout[first.stdout.index("{"):first.stdout.rindex("}") + 1])
+    names = sorted(Path(b["path"]).name for b in report["built"])
+    assert names == ["amur-leopard-poster-a3.pdf", "amur-leopard-trail-sheet-a4.pdf",
+                     "amur-leopard-trail-sheet-letter.pdf", "red-fox-poster-a3.pdf", "red-fox-trail-sheet-a4.pdf",
+                     "red-fox-trail-sheet-letter.pdf", "riverbend-deck-flashcards-a7.pdf"]
+    poster = reader(tmp_path / "my-project" / "out" / "amur-leopard-poster-a3.pdf")
+    assert "Riverbend Wildlife Trust" in text(poster) and "riverbend-wildlife.example.org" in text(poster)
+    again = CliRunner().invoke(main, ["build"])
+    assert again.exit_code == 0 and "0 built, 7 up to date" in again.output, again.output
+    # Given on the command line, --bleed overrides the file for the outputs -l keeps; the rest is untouched.
+    bled = CliRunner().invoke(main, ["build", "-l", "poster", "--bleed", "3mm"])
+    assert bled.exit_code == 0 and "2 built, 0 up to date" in bled.output, bled.output
+    page = reader(tmp_path / "my-project" / "out" / "amur-leopard-poster-a3.pdf").pages[0]
+    assert float(page.mediabox.width) - float(page.trimbox.width) == pytest.approx(2 * 3 / 25.4 * 72, abs=0.01)

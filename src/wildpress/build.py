@@ -160,7 +160,7 @@ def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | 
         target.settings.cache_dir = target.settings.cache_dir or cache
         target.settings.created = target.settings.created or settings.created
 
-    manifest = Manifest(out)
+    manifest = Manifest(out, confinement)
     fonts = [fonts_dir()] + ([project / "fonts"] if (project / "fonts").is_dir() else [])
     todo = []
     for job in selected:

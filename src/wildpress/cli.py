@@ -316,6 +316,21 @@ def _project_build(ctx, project, base, options, orientation, card_flags) -> dict
 
 
 @main.command()
+@click.argument("target", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Write into a folder that is not empty (never overwriting a file).")
+@_reports_errors
+def new(target, force):
+    """Start a project in TARGET: wildpress.yaml with a brand, two example species, a layout of your own.
+
+    Then: cd TARGET && wildpress build
+    """
+    from .project.scaffold import scaffold
+
+    written = scaffold(target, force=force)
+    click.echo(f"created {target} ({len(written)} files). Next: cd {target} && wildpress build")
+
+
+@main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat warnings (unknown fields) as errors.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..errors import OutputError, WildpressError
+from ..errors import OutputError, RenderError, WildpressError
 from ..jobs import BuildResult, Failure, Job, Output
 from ..layout.kinds import gathers, get_kind
 from ..safety.outputs import inside, safe_name, write_atomically
@@ -140,7 +140,8 @@ def run(items: list[Planned], out: Path, manifest: Manifest, confinement, jobs: 
 
 def _fail(result: BuildResult, item: Planned, error: Exception) -> None:
     message = str(error)
-    if not message.startswith(item.job.label):
+    # Render failures name their document; layout and data errors already name their file and line.
+    if isinstance(error, RenderError) and not message.startswith(item.job.label):
         message = f"{item.job.label}: {message}"
         if isinstance(error, WildpressError):
             error = type(error).__new__(type(error))

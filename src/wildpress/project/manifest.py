@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from ..safety.outputs import write_atomically
 MANIFEST = ".wildpress-manifest.json"
 FORMAT = 1
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+MAX_HASH_BYTES = 64 * 1024 * 1024  # without a confinement (tools), the same cap as the confined reader
 
 
 def _stat_key(info: os.stat_result) -> list:
@@ -38,8 +40,9 @@ def _stat_key(info: os.stat_result) -> list:
 class Manifest:
     """The manifest of one output folder (empty when there is none, or it is unreadable)."""
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, confinement=None) -> None:
         self.path = Path(out_dir) / MANIFEST
+        self.confinement = confinement  # inputs are hashed only where they may be read
         self.outputs: dict[str, dict] = {}
         self._hashes: dict[str, list] = {}  # real path -> [size, mtime_ns, inode, sha256]
         self._used: set[str] = set()
@@ -61,24 +64,41 @@ class Manifest:
             self.existed = True
 
     # -- hashing --------------------------------------------------------------------------------
-    def file_hash(self, path: Path) -> str:
-        """sha256 of a file's content, cached by its stat; "missing" for a file that is not there."""
-        real = os.path.realpath(path)
+    def file_hash(self, path: Path, output: bool = False) -> str:
+        """sha256 of a file's content, cached by its stat.
+
+        The file is read as every file is (:mod:`wildpress.safety.confine`): only a regular
+        file inside the confinement, under the size cap. Anything else ("missing", a link out
+        of the project, a FIFO or device) gets a marker instead of a hash and is never opened;
+        rendering then refuses it with a message. An ``output`` (in the output folder, which may
+        lie outside the project) must be a regular file itself, never a link.
+        """
+        from ..safety.confine import Refused, read_regular
+
+        confinement = None if output else self.confinement
         try:
+            if output and not stat.S_ISREG(os.lstat(path).st_mode):
+                return "not a regular file"
+            real = confinement.check(path) if confinement else Path(os.path.realpath(path, strict=True))
             info = os.stat(real)
-        except OSError:
-            return "missing"
-        self._used.add(real)
-        cached = self._hashes.get(real)
+        except (Refused, OSError, RuntimeError, ValueError):
+            return "unreadable"
+        if not stat.S_ISREG(info.st_mode):
+            return "not a regular file"
+        key = str(real)
+        self._used.add(key)
+        cached = self._hashes.get(key)
         if cached and cached[:3] == _stat_key(info):
             return cached[3]
-        digest = hashlib.sha256()
-        with open(real, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        self._hashes[real] = [*_stat_key(info), digest.hexdigest()]
+        try:
+            data = read_regular(path, confinement.max_bytes if confinement else MAX_HASH_BYTES, real,
+                                confinement.allows if confinement else None)
+        except Refused:
+            return "unreadable"
+        digest = hashlib.sha256(data).hexdigest()
+        self._hashes[key] = [*_stat_key(info), digest]
         self._changed = True  # remembered, so the next build does not read it again
-        return digest.hexdigest()
+        return digest
 
     def folder_hash(self, folder: Path) -> str:
         """A hash over every file under ``folder`` (names and contents)."""
@@ -107,7 +127,8 @@ class Manifest:
             info = os.lstat(path)
         except OSError:
             return False
-        return _is_regular(info) and info.st_size == entry.get("size") and self.file_hash(path) == entry.get("sha256")
+        return (_is_regular(info) and info.st_size == entry.get("size")
+                and self.file_hash(path, output=True) == entry.get("sha256"))
 
     def record(self, name: str, key: str, data: bytes, path: Path, label: str, sources: list[str]) -> None:
         """Remember an output just written (``data`` is its content)."""
@@ -137,8 +158,6 @@ class Manifest:
 
 
 def _is_regular(info: os.stat_result) -> bool:
-    import stat
-
     return stat.S_ISREG(info.st_mode)
 
 

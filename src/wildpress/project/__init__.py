@@ -1,0 +1,1 @@
+"""Projects: the project file, its brand and `wildpress new`'s skeleton."""
