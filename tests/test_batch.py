@@ -286,3 +286,25 @@ def test_new_project_builds_with_its_brand_then_is_up_to_date_and_command_line_o
     assert bled.exit_code == 0 and "2 built, 0 up to date" in bled.output, bled.output
     page = reader(tmp_path / "my-project" / "out" / "amur-leopard-poster-a3.pdf").pages[0]
     assert float(page.mediabox.width) - float(page.trimbox.width) == pytest.approx(2 * 3 / 25.4 * 72, abs=0.01)
+
+
+def test_progress_is_a_bar_on_a_terminal_and_plain_lines_elsewhere(tmp_path):
+    import io
+
+    from wildpress.project import progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    tty, pipe = Terminal(), io.StringIO()
+    bar, plain = progress.for_stream(tty), progress.for_stream(pipe)
+    assert isinstance(bar, progress.Bar) and not isinstance(plain, progress.Bar)
+    for report in (bar, plain):
+        report.start(3)
+        report.step("deck / flashcards / A7 (cards 1/3)", "rendered")
+        report.log("wrote out/deck-flashcards-a7.pdf  (8 pages, 1.00 s)")
+        report.step("deck / flashcards / A7", "wrote")
+        report.close()
+    assert "[########" in tty.getvalue() and "1/3" in tty.getvalue() and "\r" in tty.getvalue()
+    assert pipe.getvalue() == "wrote out/deck-flashcards-a7.pdf  (8 pages, 1.00 s)\n"  # no bar in a log

@@ -368,3 +368,22 @@ def test_sample_species_build_inputs_are_the_project_s(tmp_path):
         assert load_project(file).species_paths() == [tmp_path / "data" / "species" / "amur-leopard.yaml"]
     finally:
         os.chdir(cwd)
+
+
+def test_validate_in_a_project_folder_checks_the_project_file_and_its_species(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from wildpress.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(main, ["new", "proj"]).exit_code == 0
+    monkeypatch.chdir(tmp_path / "proj")
+    ok = CliRunner().invoke(main, ["validate"])
+    assert ok.exit_code == 0 and "2 species file(s) valid" in ok.output, ok.output
+    project_file = tmp_path / "proj" / "wildpress.yaml"
+    project_file.write_text(project_file.read_text().replace("  website:", "  webiste:"))
+    species = tmp_path / "proj" / "data" / "species" / "red-fox.yaml"
+    species.write_text(species.read_text().replace("category: LC", "category: XX"))
+    bad = CliRunner().invoke(main, ["validate"])
+    assert bad.exit_code == 1
+    assert "wildpress.yaml:" in bad.output and "did you mean 'website'?" in bad.output

@@ -84,20 +84,35 @@ def _prop(text: str) -> str:
 
 
 def validate_paths(paths: list[Path], project: Path, strict: bool = False) -> ValidationReport:
-    """Validate the species files in ``paths`` (default: the project's, else the bundled samples)."""
+    """Validate the species files in ``paths`` (default: the project's, else the bundled samples).
+
+    Without ``paths`` in a folder holding a project file (``wildpress.yaml``), the project
+    file is checked too and its ``species`` are validated; its problems come first.
+    """
     from ..build import default_species_paths
+    from ..project.config import find_project, load_project
     from ..resources import sample_species_dir
 
     named = [Path(p) for p in paths]
+    found = None if named else find_project(project)
+    file_problems: list[Problem] = []
     search = named or default_species_paths(project)
+    if found:
+        try:
+            search = load_project(found).species_paths()
+        except DataError as exc:
+            file_problems = list(exc.problems)
+            search = []
     files = find_species_files(search)
-    report = ValidationReport(files)
+    report = ValidationReport(files + ([found] if found else []))
+    report.problems = list(file_problems)
     if not files:
         return report
     confinement = Confinement.for_project(project, named or [p for p in search if p == sample_species_dir()])
     try:
-        species, report.problems = load_species(files, strict=strict, confinement=confinement)
+        species, problems = load_species(files, strict=strict, confinement=confinement)
         report.valid = len(species)
     except DataError as exc:
-        report.problems = exc.problems
+        problems = exc.problems
+    report.problems += problems
     return report
