@@ -45,6 +45,7 @@ class Brand:
     footer: str = ""
     accent: str = ""
     secondary: str = ""
+    source: str = field(default="", compare=False)  # 'wildpress.yaml:24', where fit errors point
 
     def __bool__(self) -> bool:
         return any((self.name, self.logo, self.website, self.contact, self.footer))

@@ -23,6 +23,9 @@ SAFE_MM = 3.5  # text stays this far inside the trim: trimmers wander by 1-2 mm
 MIN_PT = 7.0  # legibility floor for any text on a card
 FOOTER_PT = 7.0  # the credit line
 MAX_FACTS, MIN_FACTS = 6, 4
+# The brand on a card back: a small logo two footer lines tall (at most this wide) and the web
+# address, or the name and web address without a logo; a long address prints as its host alone.
+BRAND_LOGO_LINES, BRAND_LOGO_MM, BRAND_SITE_MAX = 2, 18.0, 40
 
 THREATENED = {"CR": "critically endangered", "EN": "endangered", "VU": "vulnerable",
               "EW": "extinct-in-the-wild"}
@@ -121,6 +124,8 @@ def side_context(job, settings, index: int, side: str, level: _ladder.Rung, slot
     the card plus bleed (``slots``: the document's :class:`PhotoSlots`); the
     name band moves to the top when the focal point sits low.
     """
+    from .context import DEFAULT_ACCENT
+
     sp = job.species_list[index]
     data, lang = sp.data, settings.lang
     photo = data["photo"] or None
@@ -142,6 +147,9 @@ def side_context(job, settings, index: int, side: str, level: _ladder.Rung, slot
                              job.size.width_mm, type_sizes(job.size, level.scale)["value"]),
         "fs": type_sizes(job.size, level.scale),
         "trend": (data.get("population") or {}).get("trend"),
+        # -O accent, then the brand's colour (one look across the deck), then the species' own
+        "accent": job.options.get("accent") or settings.brand.accent or data.get("accent") or DEFAULT_ACCENT,
+        "brand": brand_line(settings.brand, job.size.width_mm) if side == "back" else None,
     }
 
 
@@ -170,13 +178,56 @@ def footer_pt(qr_mm: float = 0.0, credit_lines: int = 2) -> float:
     return max(FOOTER_PT * 1.25 * max(2, credit_lines), (qr_mm + 1.0) * MM if qr_mm else 0.0)
 
 
-def credit_lines(job, qr_mm: float = 0.0) -> int:
-    """Lines the longest photo credit of the deck needs at 7 pt beside the QR code (1 to 4)."""
+def credit_lines(job, qr_mm: float = 0.0, brand=None) -> int:
+    """Lines the back's footer needs at 7 pt beside the QR code: the longest photo credit of the
+    deck (1 to 4), then the brand's line if there is one (its logo stands two lines tall).
+
+    Every back of the deck gets the same footer, so the cards line up after duplex printing.
+    """
     width_mm = job.size.width_mm - 2 * SAFE_MM - (qr_mm + 2 if qr_mm else 0)
     per_line = max(10, int(width_mm / (FOOTER_PT * 0.53 / MM)))  # an average 7 pt character is ~1.3 mm
     longest = max((len(sp.data["photo"]["credit"]) + 24 for sp in job.species_list if sp.data.get("photo")),
                   default=0)
-    return min(4, -(-longest // per_line))
+    lines = min(4, -(-longest // per_line))
+    line = brand_line(brand)
+    if line:
+        # Beside a QR code the logo stands above the address (the column is narrow); else beside it.
+        beside = bool(line["logo"]) and not qr_mm
+        text_lines = brand_text_lines(line["text"], width_mm - (BRAND_LOGO_MM + 1.5 if beside else 0))
+        logo_lines = BRAND_LOGO_LINES if line["logo"] else 0
+        lines += max(logo_lines, text_lines) if beside else logo_lines + text_lines
+    return lines
+
+
+def brand_line(brand, card_width_mm: float | None = None) -> dict | None:
+    """What a card back prints of the brand (``settings.brand``): the logo and the web address,
+    or without a logo the name and the web address; None when it gives none of them.
+
+    ``centred``: the text takes one line beside the logo (on a card ``card_width_mm`` wide without a
+    QR code), so it is set on the logo's middle.
+    """
+    if not brand:
+        return None
+    site = brand.context()["website_label"]
+    if len(site) > BRAND_SITE_MAX:  # a card has room for the host, not a campaign path
+        site = site.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    logo = brand.logo.as_uri() if brand.logo else None
+    name = "" if logo else brand.name
+    if not (logo or name or site):
+        return None
+    text = " · ".join(t for t in (name, site) if t)
+    beside_mm = (card_width_mm or 0) - 2 * SAFE_MM - BRAND_LOGO_MM - 1.5
+    return {"logo": logo, "name": name, "site": site, "website": brand.website, "text": text,
+            "centred": bool(logo and text and card_width_mm and brand_text_lines(text, beside_mm) == 1),
+            "logo_pt": round(FOOTER_PT * 1.25 * BRAND_LOGO_LINES - 1.5, 2), "logo_mm": BRAND_LOGO_MM}
+
+
+def brand_text_lines(text: str, width_mm: float) -> int:
+    """Lines the brand's text takes at 7 pt bold in ``width_mm``, with room for breaking only after a '/'."""
+    if not text:
+        return 0
+    per_line = max(8, int(width_mm / (FOOTER_PT * 0.6 / MM)))
+    return -(-(len(text) + 6) // per_line)
 
 
 def page_css(size: PaperSize, bleed_mm: float, qr_mm: float = 0.0, lines: int = 2) -> str:
@@ -224,6 +275,10 @@ def deck_geometry(job, settings) -> dict:
     from .measure import field_line
 
     settings.cards.check()
+    if settings.cards.mode != "none":
+        from ..printing.imposition import check_fits
+
+        check_fits(job.size.width, job.size.height, settings.cards)  # before any card renders
     codes = QRCodes(job.label)
     qr_urls = {i: (qr_links(sp.data.get("links")) or [(None, None)])[0][1]
                for i, sp in enumerate(job.species_list)} if job.options.get("qr") else {}
@@ -233,7 +288,7 @@ def deck_geometry(job, settings) -> dict:
             sp = job.species_list[i]
             kind = qr_links(sp.data.get("links"))[0][0]
             check_printable(url, qr_mm, f"{job.label}: {sp.id} ({field_line(Path(sp.file), 'links.' + kind)})")
-    return {"qr_mm": qr_mm, "lines": credit_lines(job, qr_mm), "count": len(job.species_list)}
+    return {"qr_mm": qr_mm, "lines": credit_lines(job, qr_mm, settings.brand), "count": len(job.species_list)}
 
 
 def render_sides(renderer, job, settings, geometry: dict) -> tuple[bytes, list]:
@@ -294,8 +349,13 @@ def render_sides(renderer, job, settings, geometry: dict) -> tuple[bytes, list]:
         return (f"{job.label}: {sp.id}: the {key[1]} of its card does not fit, even at "
                 f"{type_sizes(job.size, level.scale)['body']:g} pt{facts_note} ({level.label}): "
                 f"{overflow.field}{words} takes the most room (text would land {where}). "
-                f"Shorten {overflow.field} at {field_line(Path(sp.file), overflow.field)} "
+                f"Shorten {overflow.field} at {where_is(overflow.field, sp)} "
                 "or choose a larger card size.")
+
+    def where_is(field: str, sp) -> str:
+        if field == "brand":  # the organisation's brand lives in the project file, not the species file
+            return settings.brand.source or "the brand settings"
+        return field_line(Path(sp.file), field)
 
     used = fit_items(ladders, attempt, describe)
     job.notes += photo_notes.values()

@@ -46,7 +46,7 @@ def render_document(renderer, job, settings) -> tuple[bytes, int]:
         by = f" by {problem.overflow_mm:.0f} mm of text" if problem.overflow_mm >= 0.5 else ""
         given = f" after giving ground ({rungs[-1].label})" if len(rungs) > 1 else ""
         raise FitError(f"{job.label}: the content does not fit{given}: {problem.reason}{by}. "
-                       f"The field that takes most room is {measure.blame(last['document'], job.species.file)}. "
+                       f"The field that takes most room is {measure.blame(last['document'], job.species.file, settings.brand.source)}. "
                        "Shorten it or choose a larger size.")
     # A last page holding a line or two reads as a mistake: when the steps that remove
     # nothing can pull it back, the document is one page shorter.

@@ -132,11 +132,17 @@ def field_line(file: Path, field: str) -> str:
     return f"{file}:{line}" if line else str(file)
 
 
-def blame(document, file: Path) -> str:
-    """'threats (48% of the text area) at file.yaml:57', the field that takes most room."""
+def blame(document, file: Path, brand_source: str = "") -> str:
+    """'threats (48% of the text area) at file.yaml:57', the field that takes most room.
+
+    The organisation's brand is not in the species file: it is named with ``brand_source``
+    (the project file's brand block)."""
     areas = field_areas(document)
     if not areas:
         return "no single field"
     total = sum(areas.values())
     culprit = max(areas, key=areas.get)
+    if culprit == "brand":
+        where = f" at {brand_source}" if brand_source else " (the brand settings)"
+        return f"the brand ({areas[culprit] / total:.0%} of the text){where}"
     return f"{culprit} ({areas[culprit] / total:.0%} of the text) at {field_line(file, culprit)}"

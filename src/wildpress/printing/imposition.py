@@ -223,6 +223,18 @@ def cut_marks(grid: Grid, style: str, gap: float, fold_at: float | None = None) 
     return "\n".join(out)
 
 
+def check_fits(trim_w: float, trim_h: float, settings: ImpositionSettings):
+    """The sheet and the grid of cards on it; UsageError when not one card fits (checked before
+    any card renders)."""
+    sheet = get_size(settings.sheet)
+    unit_w = trim_w * 2 if settings.fold else trim_w
+    grid = plan_grid(sheet, unit_w, trim_h, settings.gutter_mm * MM, settings.margin_mm * MM)
+    if not grid.per_sheet:
+        raise UsageError(f"a {trim_w / MM:.0f} × {trim_h / MM:.0f} mm card{' pair' if settings.fold else ''} "
+                         f"does not fit on {sheet.label} inside {settings.margin_mm:g} mm margins")
+    return sheet, grid
+
+
 def impose(cards: list, trim_w: float, trim_h: float, settings: ImpositionSettings,
            docinfo: dict | None = None) -> tuple[bytes, int]:
     """Place ``cards`` — (front, back) pikepdf pages at trim + bleed — on sheets.
@@ -246,13 +258,8 @@ def impose(cards: list, trim_w: float, trim_h: float, settings: ImpositionSettin
                 new.obj["/TrimBox"] = pikepdf.Array([box[0] + bleed, box[1] + bleed, box[2] - bleed, box[3] - bleed])
         return _save(out, docinfo), len(out.pages)
 
-    sheet = get_size(settings.sheet)
-    gutter, margin = settings.gutter_mm * MM, settings.margin_mm * MM
-    unit_w = trim_w * 2 if settings.fold else trim_w
-    grid = plan_grid(sheet, unit_w, trim_h, gutter, margin)
-    if not grid.per_sheet:
-        raise UsageError(f"a {trim_w / MM:.0f} × {trim_h / MM:.0f} mm card{' pair' if settings.fold else ''} "
-                         f"does not fit on {sheet.label} inside {settings.margin_mm:g} mm margins")
+    sheet, grid = check_fits(trim_w, trim_h, settings)
+    gutter = settings.gutter_mm * MM
     flip = sheet_flip(sheet, settings.duplex)
     c = min(bleed, gutter / 2)  # bleed kept around each card: neighbours must not overlap
     gap = c + 1.5 * MM

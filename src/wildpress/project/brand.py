@@ -127,5 +127,6 @@ def check_brand(doc: Located, root: Path) -> tuple[Brand, str | None, list[Probl
             checked[key] = value.lower()
     brand = Brand(name=text.get("name", "").strip(), logo=logo, website=text.get("website", "").strip(),
                   contact=text.get("contact", "").strip(), footer=text.get("footer", "").strip(),
-                  accent=checked.get("accent", ""), secondary=checked.get("secondary", ""))
+                  accent=checked.get("accent", ""), secondary=checked.get("secondary", ""),
+                  source=f"{doc.file}:{doc.where(('brand',), key=True)[0]}")
     return brand, digest, problems
