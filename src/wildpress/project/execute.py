@@ -84,61 +84,59 @@ def run(items: list[Planned], out: Path, manifest: Manifest, confinement, jobs: 
         progress=None, on_output: Callable[[Output], None] | None = None) -> None:
     """Render ``items`` on ``jobs`` workers, writing each PDF as it is finished."""
     tasks = [task for item in items for task in tasks_for(item, confinement, jobs)]
-    if progress:
-        progress.start(len(tasks))
+    report = progress or _Silent()
+    report.start(len(tasks))
     last_save = time.monotonic()
     for task, answer, error in pool.run(tasks, jobs):
         item, chunk = task.key
         item.seconds += task.seconds
-        if item.failed:
-            if progress:
-                progress.step(item.job.label, "skipped")
+        if item.failed:  # another chunk of this deck failed already
+            report.step(item.job.label, "skipped")
             continue
         if error is not None:
-            item.failed = True
-            _fail(result, item, error)
-            if progress:
-                progress.step(item.job.label, "failed")
+            _fail(result, item, error, report)
             continue
         data, pages, notes = answer
         item.job.notes += notes
-        if chunk is not None:
-            item.chunks[chunk] = data
-            if any(c is None for c in item.chunks):
-                if progress:
-                    progress.step(f"{item.job.label} (cards {chunk + 1}/{len(item.chunks)})", "rendered")
-                continue
-            try:
+        try:
+            if chunk is not None:
+                item.chunks[chunk] = data
+                if any(c is None for c in item.chunks):
+                    report.step(f"{item.job.label} (cards {chunk + 1}/{len(item.chunks)})", "rendered")
+                    continue
                 from ..layout.cards import impose_deck
 
                 data, pages = impose_deck(item.chunks, item.job, item.job.settings)
-            except WildpressError as exc:
-                item.failed = True
-                _fail(result, item, exc)
-                if progress:
-                    progress.step(item.job.label, "failed")
-                continue
-            item.chunks = [b""] * len(item.chunks)  # free the parts
-        try:
-            for output in _write(item, data, pages, out, manifest):
-                result.outputs.append(output)
-                if on_output:
-                    on_output(output)
-        except OutputError as exc:
-            item.failed = True
-            _fail(result, item, exc)
-            if progress:
-                progress.step(item.job.label, "failed")
+                item.chunks = [b""] * len(item.chunks)  # free the parts
+            written = _write(item, data, pages, out, manifest)
+        except (OutputError, WildpressError) as exc:
+            _fail(result, item, exc, report)
             continue
+        for output in written:
+            result.outputs.append(output)
+            if on_output:
+                on_output(output)
         result.warnings += item.job.notes
-        if progress:
-            progress.step(item.job.label, "wrote")
+        report.step(item.job.label, "wrote")
         if time.monotonic() - last_save > MANIFEST_EVERY_S:
             manifest.save()
             last_save = time.monotonic()
 
 
-def _fail(result: BuildResult, item: Planned, error: Exception) -> None:
+class _Silent:
+    """Progress for callers that want none (the Python API)."""
+
+    def start(self, total: int) -> None:
+        pass
+
+    def step(self, label: str, status: str) -> None:
+        pass
+
+
+def _fail(result: BuildResult, item: Planned, error: Exception, report) -> None:
+    """``item`` could not be made: list it (the rest of the build goes on)."""
+    item.failed = True
+    report.step(item.job.label, "failed")
     message = str(error)
     # Render failures name their document; layout and data errors already name their file and line.
     if isinstance(error, RenderError) and not message.startswith(item.job.label):
@@ -157,7 +155,7 @@ def _write(item: Planned, data: bytes, pages: int, out: Path, manifest: Manifest
         raise OutputError(f"{path} is not inside the output folder {out}; not writing it")
     sources = sorted({str(sp.file) for sp in job.species_list})
     write_atomically(path, data, settings.force or manifest.made_it(item.name, path))
-    manifest.record(item.name, item.key, data, path, job.label, sources)
+    manifest.record(item.name, item.key, data, path, job.label, sources, job.notes)
     outputs = [Output(path, job, pages, item.seconds)]
     if settings.tile:
         from ..printing.sizes import get_size
@@ -169,6 +167,6 @@ def _write(item: Planned, data: bytes, pages: int, out: Path, manifest: Manifest
         name = safe_name(f"{path.stem}-tiled-{sheet.name}")
         tiled_path = out / name
         write_atomically(tiled_path, tiled, settings.force or manifest.made_it(name, tiled_path))
-        manifest.record(name, item.key, tiled, tiled_path, job.label + " (tiled)", sources)
+        manifest.record(name, item.key, tiled, tiled_path, job.label + " (tiled)", sources, job.notes)
         outputs.append(Output(tiled_path, job, sheets + 1, time.perf_counter() - started))
     return outputs
