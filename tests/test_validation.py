@@ -11,8 +11,8 @@ from wildpress.data.species import check_file
 CASES = [
     ("bad-yaml-syntax.yaml", 1, ":3:11: invalid YAML: a [...] list starting here is not closed "
                                 "(expected ',' or ']', but got ':' at line 4, column 13)"),
-    ("unknown-status.yaml", 1, ":6:13: status.category: 'Critcally Endangered' is not an IUCN category "
-                               "(expected one of EX, EW, CR, EN, VU, NT, LC, DD, NE)"),
+    ("unknown-status.yaml", 1, ":6:13: status.category: 'Critcally Endangered' is not an IUCN category: "
+                               "did you mean CR (Critically Endangered)?"),
     ("missing-required-field.yaml", 1, ":3:3: name.scientific: required field is missing"),
     ("wrong-type.yaml", 1, ":7:7: diet: expected a list, got 'Mice'"),
     ("unknown-key.yaml", 0, ":7:1: warning: habitet: unknown field (did you mean 'habitat'?)"),
@@ -70,7 +70,7 @@ def test_several_problems_in_one_file_all_reported(tmp_path):
     assert any(":4:15: name.scientific: 'panthera LEO' is not a valid scientific name" in m for m in messages)
     assert any(":5:20: status.category: 'XX' is not an IUCN category" in m for m in messages)
     assert any(":6:10: sources: [] should be non-empty" in m for m in messages)
-    assert any(":8:36: measurements.weight.unit: 'stone' is not allowed" in m for m in messages)
+    assert any(":8:36: measurements.weight.unit: 'stone' is not a unit (a weight is in g, kg, t, lb or oz)" in m for m in messages)
 
 
 def test_semantic_rules(tmp_path):

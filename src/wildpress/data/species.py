@@ -23,15 +23,19 @@ from jsonschema.exceptions import best_match
 from ..errors import DataError, Problem
 from ..layout.formatting import MEASUREMENT_LABELS
 from ..safety.confine import Confinement, Refused
-from .schema import ID_PATTERN, IUCN_CATEGORIES, MAX_ID, SPECIES_SCHEMA
+from . import countries
+from .schema import ID_PATTERN, IUCN_CATEGORIES, MAX_GALLERY, MAX_ID, SPECIES_SCHEMA, UNITS
 from .yamlsafe import Located, YAMLProblem, format_path, load_file
+from .messages import (
+    _schema_at, _yaml_type, _TYPE_WORDS, _describe, _known_keys, _OWN_ANYOF, _limit_message, _text_message, _COUNTRY_PATTERN, _unit_hint, _enum_hint, _country_hint, _field_hint,
+)
 
 _VALIDATOR = Draft202012Validator(SPECIES_SCHEMA)
 
 # Optional top-level sections get a neutral default so templates can test
 # `{% if species.photo %}` under StrictUndefined instead of guarding every access.
 _LIST_DEFAULTS = ("diet", "quick_facts", "threats", "sources", "gallery")
-_NONE_DEFAULTS = ("taxon", "population", "measurements", "range", "description", "habitat",
+_NONE_DEFAULTS = ("status", "taxon", "population", "measurements", "range", "description", "habitat",
                   "ecology", "conservation", "photo", "links", "accent")
 
 
@@ -49,30 +53,6 @@ class Species:
         """Absolute path of the photo, or None when the species has none."""
         photo = self.data.get("photo")
         return (self.file.parent / photo["file"]).resolve() if photo else None
-
-
-def _yaml_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return "null" if value is None else type(value).__name__
-
-
-_TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number",
-               "boolean": "true or false", "array": "a list", "object": "a mapping"}
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, str):
-        return repr(value) if len(value) < 60 else repr(value[:57] + "...")
-    return _yaml_type(value)
 
 
 def _set_in(data: Any, path: tuple, value: Any) -> None:
@@ -101,33 +81,6 @@ def _coerce_plain_scalars(doc: Located) -> None:
             return
 
 
-def _known_keys(schema: dict) -> list[str]:
-    return sorted(schema.get("properties", {}))
-
-
-_OWN_ANYOF = ("text", "quantity", "measurement")  # anyOf schemas with a sentence of their own below
-
-
-def _limit_message(kind: str, limit: Any, value: Any) -> str | None:
-    """Sentences for the schema's caps (maxItems, maxLength, maxProperties)."""
-    if kind == "maxItems":
-        return f"has {len(value)} items; the limit is {limit}"
-    if kind == "maxLength":
-        return f"is {len(value)} characters long; the limit is {limit}"
-    if kind == "maxProperties":
-        return f"has {len(value)} entries; the limit is {limit}"
-    return None
-
-
-def _text_message(error) -> tuple[tuple, str]:
-    """(relative path, sentence) for a value that is not valid text: too long beats wrong type."""
-    for sub in sorted(error.context, key=lambda e: len(e.absolute_path), reverse=True):
-        msg = _limit_message(sub.validator, sub.validator_value, sub.instance)
-        if msg:
-            return tuple(sub.relative_path), msg
-    return (), f"expected text or a per-language mapping like {{en: ...}}, got {_describe(error.instance)}"
-
-
 def _schema_problems(doc: Located, validator: Draft202012Validator = _VALIDATOR) -> list[Problem]:
     """Every schema error of ``doc`` as a located, human sentence (unknown keys are warnings)."""
     problems = []
@@ -151,8 +104,8 @@ def _schema_problems(doc: Located, validator: Draft202012Validator = _VALIDATOR)
                 if any(re.match(p, key) for p in schema.get("patternProperties", {})):
                     continue
                 kl, kc = doc.where(path + (key,), key=True)
-                hint = difflib.get_close_matches(key, known, n=1)
-                msg = f"unknown field (did you mean '{hint[0]}'?)" if hint else \
+                hint = _field_hint(key, known, schema, validator.schema, path)
+                msg = f"unknown field (did you mean '{hint}'?)" if hint else \
                     f"unknown field (expected one of {', '.join(known)})" if known else "unknown field"
                 problems.append(Problem(doc.file, kl, kc, format_path(path + (key,)), msg, "warning"))
             continue
@@ -161,11 +114,16 @@ def _schema_problems(doc: Located, validator: Draft202012Validator = _VALIDATOR)
             for key in missing:
                 problems.append(Problem(doc.file, line, col, format_path(path + (key,)), "required field is missing"))
             continue
-        if kind == "enum":
+        if kind == "enum" and path and path[-1] == "unit" and list(error.validator_value) == sorted(UNITS):
+            msg = _unit_hint(value, path)
+        elif kind == "enum":
             title = schema.get("title")
             options = ", ".join(map(str, error.validator_value))
             what = f"is not {title}" if title else "is not allowed"
-            msg = f"{_describe(value)} {what} (expected one of {options})"
+            names = IUCN_CATEGORIES if set(error.validator_value) == set(IUCN_CATEGORIES) else None
+            hint = _enum_hint(value, list(error.validator_value), names)
+            msg = f"{_describe(value)} {what}: did you mean {hint}?" if hint else \
+                f"{_describe(value)} {what} (expected one of {options})"
         elif kind == "type":
             expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
             msg = f"expected {' or '.join(_TYPE_WORDS.get(t, t) for t in expected)}, got {_describe(value)}"
@@ -173,6 +131,8 @@ def _schema_problems(doc: Located, validator: Draft202012Validator = _VALIDATOR)
             msg = _limit_message(kind, error.validator_value, value)
         elif kind == "anyOf" and schema.get("title") in ("quantity", "measurement"):
             msg = "needs a 'value', or a 'min' and/or 'max'"
+        elif kind == "pattern" and error.validator_value == _COUNTRY_PATTERN:
+            msg = _country_hint(value, path)
         elif kind == "pattern":
             title = schema.get("title", f"text matching {error.validator_value}")
             msg = f"{_describe(value)} is not a valid {title}"
@@ -185,20 +145,6 @@ def _schema_problems(doc: Located, validator: Draft202012Validator = _VALIDATOR)
 
 
 OVERSIZED = 250  # a list or mapping longer than this is over every cap: report it without the schema pass
-
-
-def _schema_at(path: tuple) -> dict:
-    """The part of the species schema that describes ``path`` (empty if none does)."""
-    schema: dict = SPECIES_SCHEMA
-    for part in path:
-        while "$ref" in schema:
-            schema = SPECIES_SCHEMA["$defs"][schema["$ref"].rsplit("/", 1)[-1]]
-        if isinstance(part, int):
-            schema = schema.get("items", {})
-        else:
-            schema = schema.get("properties", {}).get(part) or next(iter(schema.get("patternProperties", {}).values()),
-                                                                    {})
-    return schema
 
 
 def _oversized(doc: Located) -> list[Problem]:
@@ -255,44 +201,69 @@ def _photo_problem(doc: Located, name: str, confinement: Confinement) -> str | N
     return image_problem(data, Path(name).name)
 
 
+def _mapping(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _items(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _semantic_problems(doc: Located, confinement: Confinement) -> list[Problem]:
-    """Rules JSON Schema cannot say; only run on a schema-valid document."""
+    """Rules JSON Schema cannot say. They run on every document, valid or not (every problem in one
+    pass), and skip any value of the wrong shape: the schema has already reported it."""
     data, problems = doc.data, []
 
     def add(path: tuple, message: str) -> None:
         line, col = doc.where(path)
         problems.append(Problem(doc.file, line, col, format_path(path), message))
 
-    country_lists = [(("range", "countries"), (data.get("range") or {}).get("countries", []))]
-    for i, sub in enumerate((data.get("population") or {}).get("subpopulations", [])):
-        country_lists.append((("population", "subpopulations", i, "countries"), sub.get("countries", [])))
+    country_lists = [(("range", key), value) for key, value in _mapping(data.get("range")).items()
+                     if isinstance(key, str) and key.endswith("countries")]  # countries, uncertain_countries
+    for i, sub in enumerate(_items(_mapping(data.get("population")).get("subpopulations"))):
+        country_lists.append((("population", "subpopulations", i, "countries"), _mapping(sub).get("countries")))
     for path, codes in country_lists:
-        for i, code in enumerate(codes):
-            if pycountry.countries.get(alpha_2=code) is None:
-                add(path + (i,), f"'{code}' is not an ISO 3166-1 country code")
+        for i, code in enumerate(_items(codes)):
+            # codes of the wrong form ('Colombia', 'co') are the schema's to report, with a suggestion
+            if isinstance(code, str) and re.match(_COUNTRY_PATTERN, code) and \
+                    pycountry.countries.get(alpha_2=code) is None:
+                match = countries.lookup(code)
+                hint = match.code if match.code and match.code != code and \
+                    pycountry.countries.get(alpha_2=match.code) else None
+                add(path + (i,), f"'{code}' is not an ISO 3166-1 country code" +
+                    (f": did you mean {hint} ({countries.name(hint)})?" if hint else ""))
     for path, q in _iter_quantities(data):
-        if isinstance(q.get("min"), (int, float)) and isinstance(q.get("max"), (int, float)) and q["min"] > q["max"]:
+        if _number(q.get("min")) and _number(q.get("max")) and q["min"] > q["max"]:
             add(path + ("min",), f"min ({q['min']}) is greater than max ({q['max']})")
-    for key, value in (data.get("measurements") or {}).items():
+    for key, value in _mapping(data.get("measurements")).items():
         # Any key is allowed, but a near-miss of a known one without a label is almost surely a typo.
+        if not isinstance(key, str):
+            continue
         hint = difflib.get_close_matches(key, list(MEASUREMENT_LABELS), n=1, cutoff=0.75)
-        if key not in MEASUREMENT_LABELS and "label" not in value and hint:
+        if key not in MEASUREMENT_LABELS and "label" not in _mapping(value) and hint:
             line, col = doc.where(("measurements", key), key=True)
             problems.append(Problem(doc.file, line, col, f"measurements.{key}",
                                     f"unknown measurement (did you mean '{hint[0]}'? or give it a label)",
                                     "warning"))
     photos = ([(("photo",), data["photo"])] if data.get("photo") else []) + [
-        (("gallery", n), item) for n, item in enumerate(data.get("gallery") or [])]
+        (("gallery", n), item) for n, item in enumerate(_items(data.get("gallery"))[:MAX_GALLERY])]
     for path, photo in photos:
-        problem = _photo_problem(doc, photo["file"], confinement)
-        if problem:
-            add(path + ("file",), problem)
-        crop = photo.get("crop")
-        if crop and (crop["x"] + crop["width"] > 1.0001 or crop["y"] + crop["height"] > 1.0001):
+        photo = _mapping(photo)
+        if isinstance(photo.get("file"), str) and photo["file"]:
+            problem = _photo_problem(doc, photo["file"], confinement)
+            if problem:
+                add(path + ("file",), problem)
+        crop = _mapping(photo.get("crop"))
+        if all(_number(crop.get(k)) for k in ("x", "y", "width", "height")) and \
+                (crop["x"] + crop["width"] > 1.0001 or crop["y"] + crop["height"] > 1.0001):
             add(path + ("crop",), "the crop runs off the photo: x + width and y + height must be at most 1")
     from ..pictures.licences import normalise as normalise_licence  # SPDX ids or short names (issue 9)
 
-    gallery = data.get("gallery") if isinstance(data.get("gallery"), list) else []
+    gallery = _items(data.get("gallery"))[:MAX_GALLERY]
     for path, item in [(("photo",), data.get("photo"))] + [(("gallery", n), g) for n, g in enumerate(gallery)]:
         if isinstance(item, dict) and isinstance(item.get("licence"), str):
             try:
@@ -315,34 +286,48 @@ def check_file(file: Path | str, allowed_roots: list[Path] | None = None,
     Files and photos are read through ``confinement`` (default: the current folder
     and the file's own folder, plus ``allowed_roots``, and wildpress's own files).
     """
-    file = Path(file)
+    species, problems, _ = _check(Path(file), allowed_roots, confinement)
+    return species, problems
+
+
+def _id_of(file: Path, data: Any) -> str | None:
+    """The id a file would have (valid or not), for spotting duplicates in the same pass."""
+    given = data.get("id") if isinstance(data, dict) else None
+    species_id = given if "id" in (data if isinstance(data, dict) else {}) else file.name.rsplit(".", 1)[0]
+    return species_id if isinstance(species_id, str) and re.match(ID_PATTERN, species_id) else None
+
+
+def _check(file: Path, allowed_roots: list[Path] | None,
+           confinement: Confinement | None) -> tuple[Species | None, list[Problem], str | None]:
     if confinement is None:
         confinement = Confinement.for_project(Path.cwd(), [file, *(allowed_roots or [])])
     try:
         doc = load_file(file, confinement)
     except YAMLProblem as exc:
-        return None, [exc.problem]
+        return None, [exc.problem], None
     if not isinstance(doc.data, dict):
-        return None, [Problem(file, 1, 1, "", f"expected a mapping of fields, got {_yaml_type(doc.data)}")]
+        return None, [Problem(file, 1, 1, "", f"expected a mapping of fields, got {_yaml_type(doc.data)}")], None
     problems = _oversized(doc)  # before the schema: checking 100,000 list items would take minutes
     if problems:
-        return None, problems
+        return None, problems, _id_of(file, doc.data)
     _coerce_plain_scalars(doc)
     problems = _schema_problems(doc)
-    if not any(p.severity == "error" for p in problems):
-        problems += _semantic_problems(doc, confinement)
+    problems += _semantic_problems(doc, confinement)  # always: every problem of the file in one pass
+    problems = list(dict.fromkeys(problems))
     problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+    species_id = _id_of(file, doc.data)
     if any(p.severity == "error" for p in problems):
-        return None, problems
+        return None, problems, species_id
     data = dict(doc.data)
     for key in _LIST_DEFAULTS:
         data.setdefault(key, [])
     for key in _NONE_DEFAULTS:
         data.setdefault(key, None)
-    data["status"] = {**data["status"], "name": IUCN_CATEGORIES[data["status"]["category"]]}
+    if isinstance(data.get("status"), dict):  # status is optional in a later schema
+        data["status"] = {**data["status"], "name": IUCN_CATEGORIES[data["status"]["category"]]}
     species_id = data.get("id") or file.name.rsplit(".", 1)[0]
     data["id"] = species_id
-    return Species(species_id, file, data, [p for p in problems if p.severity == "warning"]), problems
+    return Species(species_id, file, data, [p for p in problems if p.severity == "warning"]), problems, species_id
 
 
 def load_species(files: Iterable[Path], strict: bool = False, allowed_roots: list[Path] | None = None,
@@ -353,20 +338,23 @@ def load_species(files: Iterable[Path], strict: bool = False, allowed_roots: lis
     Warnings (unknown keys) become errors under ``strict``. Returns the species
     and the warnings that did not stop the build. With ``keep_going`` nothing
     is raised: species whose file has an error are left out and every problem
-    (errors included) is returned.
+    (errors included) is returned. Duplicate ids are found among invalid files
+    too, so fixing one problem never reveals another.
     """
-    species, problems = [], []
+    species, problems, ids = [], [], []
     for file in files:
-        sp, found = check_file(file, allowed_roots, confinement)
+        sp, found, species_id = _check(Path(file), allowed_roots, confinement)
         problems += found
         if sp:
             species.append(sp)
+        if species_id and (sp or not keep_going):  # keep-going builds the valid ones: only they can collide
+            ids.append((species_id, Path(file)))
     seen: dict[str, Path] = {}
-    for sp in species:
-        if sp.id.casefold() in seen:
-            problems.append(Problem(sp.file, None, None, "id",
-                                    f"species id '{sp.id}' is also used by {seen[sp.id.casefold()]}"))
-        seen[sp.id.casefold()] = sp.file
+    for species_id, file in ids:
+        if species_id.casefold() in seen:
+            problems.append(Problem(file, None, None, "id",
+                                    f"species id '{species_id}' is also used by {seen[species_id.casefold()]}"))
+        seen.setdefault(species_id.casefold(), file)
     if strict:  # --strict: every warning is an error, and is reported as one
         problems = [dataclasses.replace(p, severity="error") for p in problems]
     if keep_going:

@@ -1,6 +1,10 @@
 """`wildpress validate` as a function: every problem of every file, in three formats.
 
-``text`` is for people (file:line:column: field: message), ``json`` for tools,
+``text`` is for people: every problem (file:line:column: field: message) sorted by
+file and line, then -- when there are many -- a summary grouping them by kind
+("status.category not an IUCN category: 83 in 83 files (mammals-1.yaml, ...)"),
+so the last screen of a long run says what to fix first. ``json`` is for tools
+(with the same summary),
 and ``github`` prints GitHub workflow annotations
 (``::error file=...,line=...,col=...::message``) so a data repository's CI
 marks each problem on the pull request's changed line. Files are read by the
@@ -12,6 +16,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,13 +48,56 @@ class ValidationReport:
         warnings = len(self.problems) - self.errors
         if self.ok:
             return f"{self.valid} species file(s) valid" + (f", {warnings} warning(s)" if warnings else "")
-        return f"{self.errors} error(s), {warnings} warning(s)"
+        bad = len({str(p.file) for p in self.problems if p.severity == "error"})
+        return f"{self.errors} error(s), {warnings} warning(s)" + (
+            f" in {bad} of {len(self.files)} files" if len(self.files) > 1 else "")
+
+    def sort(self) -> None:
+        """Problems by file (the project file first, then in natural order: mammals-2 before
+        mammals-10), then line and column; problems without a line lead their file."""
+        first = {str(f): i for i, f in enumerate(self.files[-1:]) if f.name == "wildpress.yaml"}
+        self.problems.sort(key=lambda p: (str(p.file) not in first, _natural(str(p.file)), p.line or 0,
+                                          p.column or 0))
+
+    def groups(self) -> list[dict]:
+        """Problems by kind, commonest first: kind, severity, count, files and the first few files."""
+        counts: Counter = Counter()
+        files: dict[tuple, dict[str, None]] = {}
+        for p in self.problems:
+            key = (problem_kind(p), p.severity)
+            counts[key] += 1
+            names = files.setdefault(key, {})  # a dict keeps the files in order, each once
+            names[str(p.file)] = None
+        order = sorted(counts, key=lambda k: (k[1] != "error", -counts[k], k[0]))
+        return [{"kind": k, "severity": sev, "count": counts[(k, sev)], "files": len(files[(k, sev)]),
+                 "first_files": [Path(f).name for f in list(files[(k, sev)])[:3]]} for k, sev in order]
+
+    def grouped_summary(self, shown: int = 12) -> list[str]:
+        """The summary lines of the text format, or none when grouping would only repeat the list."""
+        groups = self.groups()
+        if len(self.problems) < 2 or (len(groups) == len(self.problems) and len(self.problems) <= 5):
+            return []
+        lines = ["", "Summary:"]
+        for g in groups[:shown]:
+            where = ", ".join(g["first_files"]) + (", …" if g["files"] > len(g["first_files"]) else "")
+            tag = "warning: " if g["severity"] == "warning" else ""
+            lines.append(f"  {tag}{g['kind']}: {g['count']} in {g['files']} file{'s' * (g['files'] != 1)}"
+                         f" ({where})")
+        if len(groups) > shown:
+            lines.append(f"  … and {len(groups) - shown} other kinds ({sum(g['count'] for g in groups[shown:])} "
+                         "problems)")
+        return lines
+
+    def as_text(self) -> list[str]:
+        """Every problem, then the grouped summary (when useful); the caller prints the last line."""
+        return [str(p) for p in self.problems] + self.grouped_summary()
 
     def as_json(self) -> str:
         """Machine-readable report."""
         return json.dumps({
             "ok": self.ok, "files": len(self.files), "valid": self.valid, "errors": self.errors,
             "warnings": len(self.problems) - self.errors,
+            "summary": self.groups(),
             "problems": [{"file": str(p.file), "line": p.line, "column": p.column, "field": p.path,
                           "message": p.message, "severity": p.severity} for p in self.problems],
         }, indent=2, ensure_ascii=False)
@@ -65,8 +114,46 @@ class ValidationReport:
             props.append(f"title={_prop('wildpress ' + (p.path or 'file'))}")
             text = f"{p.path}: {p.message}" if p.path else p.message
             lines.append(f"::{'warning' if p.severity == 'warning' else 'error'} {','.join(props)}::{_data(text)}")
+        lines += [line for line in self.grouped_summary() if line]
         lines.append(self.summary())
         return "\n".join(lines)
+
+
+def _natural(text: str) -> list:
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text)]
+
+
+_KINDS = [  # message -> kind, where the generic rule below would say too little or too much
+    (r"country (code|name)|^expected a country code", "not a country code"),
+    (r"is not a unit", "not a unit"),
+    (r"is greater than max", "min greater than max"),
+    (r"^photo file not found", "photo file not found"),
+    (r"^the file name .* cannot be the id", "file name cannot be the id"),
+    (r"^species id .* is also used by", "id used by another file"),
+]
+
+
+def problem_kind(p: Problem) -> str:
+    """What kind of problem ``p`` is, without its particulars: 'status.category not an IUCN category',
+    'range.countries[] not a country code', 'invalid YAML'. Used to group a long report."""
+    field = re.sub(r"\[\d+\]", "[]", p.path)
+    field = re.sub(r"^measurements\.[^.]+(?=\.)", "measurements.*", field)  # any key: weight, tail, ...
+    message = p.message
+    if message.startswith("invalid YAML") or message.startswith("duplicate key") or "aliases" in message:
+        return "invalid YAML"
+    if message.startswith("unknown field") or message.startswith("unknown key"):
+        return f"{field} unknown field" if field else "unknown field"
+    for pattern, kind in _KINDS:
+        if re.search(pattern, message):
+            return f"{field} {kind}".strip()
+    text = re.sub(r"'[^']*'|\"[^\"]*\"", "", message)  # the author's values
+    text = re.sub(r"\s*\([^()]*\)", "", text)  # particulars in brackets
+    text = re.split(r": |, got |; ", text, maxsplit=1)[0].strip()
+    text = re.sub(r"^(is|a|an)\s+", "", text)
+    text = re.sub(r"\s+", " ", text)
+    if text.startswith("required field is missing"):
+        text = "missing"
+    return f"{field} {text}".strip() if field else (text or message)
 
 
 def _relative(file: Path | str) -> str:
@@ -81,6 +168,28 @@ def _data(text: str) -> str:
 
 def _prop(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _species_despite(project_file: Path, project: Path) -> list[Path]:
+    """The species paths a broken project file names, as far as they can be read (else the default)."""
+    from ..build import default_species_paths
+    from .yamlsafe import YAMLProblem, load_file
+
+    try:
+        data = load_file(project_file).data
+    except YAMLProblem:
+        return default_species_paths(project)
+    named = data.get("species", ["data/species"]) if isinstance(data, dict) else None
+    named = [named] if isinstance(named, str) else named
+    if not isinstance(named, list):
+        return default_species_paths(project)
+    root, found = project_file.parent, []
+    for item in named:
+        if not isinstance(item, str) or os.path.isabs(item) or ".." in Path(item).parts:
+            continue
+        matches = sorted(root.glob(item)) if any(c in item for c in "*?[") else [root / item]
+        found += [m for m in matches if m.exists() and m not in found]
+    return found or default_species_paths(project)
 
 
 def validate_paths(paths: list[Path], project: Path, strict: bool = False) -> ValidationReport:
@@ -100,13 +209,14 @@ def validate_paths(paths: list[Path], project: Path, strict: bool = False) -> Va
     if found:
         try:
             search = load_project(found).species_paths()
-        except DataError as exc:
+        except DataError as exc:  # still check the species it names: every problem in one run
             file_problems = list(exc.problems)
-            search = []
+            search = _species_despite(found, project)
     files = find_species_files(search)
     report = ValidationReport(files + ([found] if found else []))
     report.problems = list(file_problems)
     if not files:
+        report.sort()
         return report
     confinement = Confinement.for_project(project, named or [p for p in search if p == sample_species_dir()])
     try:
@@ -115,4 +225,5 @@ def validate_paths(paths: list[Path], project: Path, strict: bool = False) -> Va
     except DataError as exc:
         problems = exc.problems
     report.problems += problems
+    report.sort()
     return report

@@ -196,7 +196,7 @@ def load_text(text: str, file: Path | str) -> Located:
     try:
         return _parse(_Loader, text, file)
     except yaml.MarkedYAMLError as exc:
-        raise YAMLProblem(_syntax_problem(exc, file)) from None
+        raise YAMLProblem(_syntax_problem(exc, file, text)) from None
     except yaml.YAMLError as exc:  # reader errors (bad bytes) have no MarkedYAMLError base
         raise YAMLProblem(Problem(file, None, None, "", f"invalid YAML: {exc}")) from None
     except RecursionError:
@@ -211,13 +211,20 @@ def _tag(tag: str) -> str:
     return tag.replace("tag:yaml.org,2002:", "!!")
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, file: Path) -> Problem:
-    """Locate a syntax error; when the broken construct started on an earlier line (an unclosed
-    quote or bracket), report it where it started and say where the parser gave up."""
+def _syntax_problem(exc: yaml.MarkedYAMLError, file: Path, text: str = "") -> Problem:
+    """Locate a syntax error and say it in an author's words. When the broken construct started on
+    an earlier line (an unclosed quote or bracket), report it where it started and say where the
+    parser gave up; a line that breaks the indentation is reported itself, naming the block it is in."""
     mark, start = exc.problem_mark or exc.context_mark, exc.context_mark
     message = exc.problem or exc.context or "invalid YAML"
     if exc.context and exc.problem:
         message = f"{exc.context}: {exc.problem}" if "while" not in exc.context else f"invalid YAML: {exc.problem}"
+    try:
+        better = _explain(exc, file, text) if text and mark is not None else None
+    except (yaml.YAMLError, IndexError, ValueError, RecursionError):  # the plain message is still right
+        better = None
+    if better:
+        return better
     if start is not None and mark is not None and start.line < mark.line and "while" in (exc.context or ""):
         construct = exc.context.split("while ", 1)[1].replace("scanning ", "").replace("parsing ", "")
         construct = _CONSTRUCTS.get(construct, construct)
@@ -227,6 +234,98 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, file: Path) -> Problem:
                        f"({problem} at line {mark.line + 1}, column {mark.column + 1})")
     line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
     return Problem(file, line, col, "", message)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _line_above(lines: list[str], n: int) -> int | None:
+    """Index of the nearest line above ``n`` holding something besides spaces and a comment."""
+    for i in range(min(n, len(lines)) - 1, -1, -1):
+        if lines[i].strip() and not lines[i].lstrip().startswith("#"):
+            return i
+    return None
+
+
+def _last_quoted(text: str, mark) -> Any:
+    """The last quoted scalar the scanner read before ``mark`` (None if the scan fails before one)."""
+    loader, last = _Loader(text), None
+    try:
+        while True:
+            token = loader.get_token()
+            if token is None or isinstance(token, yaml.StreamEndToken) or token.start_mark.index >= mark.index:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.style in ("'", '"'):
+                last = token
+    except yaml.YAMLError:
+        pass
+    finally:
+        loader.dispose()
+    return last
+
+
+def _explain(exc: yaml.MarkedYAMLError, file: Path, text: str) -> Problem | None:
+    """Plain words for the syntax errors volunteers make (None: keep PyYAML's own)."""
+    mark, start = exc.problem_mark or exc.context_mark, exc.context_mark
+    problem, context = exc.problem or "", exc.context or ""
+    lines = text.split("\n")
+    here = (mark.line + 1, mark.column + 1)
+
+    def at(line: int, col: int, msg: str) -> Problem:
+        return Problem(file, line, col, "", f"invalid YAML: {msg}")
+
+    if "'\\t'" in problem and "cannot start any token" in problem:  # PyYAML writes the tab as '\t'
+        return at(*here, "a tab character: YAML indents with spaces only (replace the tab with spaces)")
+    if problem == "mapping values are not allowed here" and mark.line < len(lines):
+        row = lines[mark.line]
+        above = _line_above(lines, mark.line)
+        first_colon = row.find(": ") if ": " in row else row.find(":")
+        key_col = len(re.match(r"^(?:\s*-\s+)*\s*", lines[above]).group()) if above is not None else 0
+        if above is not None and first_colon >= mark.column - 1 and _indent(row) > _indent(lines[above]):
+            return at(mark.line + 1, _indent(row) + 1,
+                      f"this line is indented deeper than line {above + 1}, so YAML reads it as more of that "
+                      f"line's value; start it at column {key_col + 1} like the key on line {above + 1}, or "
+                      "quote the value if the ': ' belongs in it")
+        return at(*here, "': ' inside a value that is not quoted: put the whole value in quotes "
+                         "(e.g. \"Status: vulnerable\")")
+    if "could not find expected ':'" in problem and start is not None:
+        return at(start.line + 1, start.column + 1,
+                  f"this line is not 'key: value' (no ':' after it; the parser gave up at line {mark.line + 1}, "
+                  f"column {mark.column + 1})")
+    if not (problem.startswith("expected <block end>, but found") and start is not None):
+        return None
+    found = problem.rsplit("found ", 1)[1].strip("'")
+    block = "list" if "collection" in context and start.line < len(lines) and \
+        lines[start.line][start.column:start.column + 1] == "-" else "mapping"
+    if "sequence" in context:
+        block = "list"
+    started = f"the {block} that started at line {start.line + 1}"
+    if found == "<scalar>":
+        quoted = _last_quoted(text, mark)
+        if quoted is not None and quoted.end_mark.line == mark.line and quoted.end_mark.index <= mark.index:
+            q = quoted.style
+            if quoted.start_mark.line < quoted.end_mark.line:
+                return at(quoted.start_mark.line + 1, quoted.start_mark.column + 1,
+                          f"quoted text starting here is not closed on its line: it runs on to the {q} at line "
+                          f"{quoted.end_mark.line + 1}, column {quoted.end_mark.column}, and the parser gave up "
+                          f"right after it (close the quote on line {quoted.start_mark.line + 1})")
+            tip = "write a ' inside '...' twice (It''s)" if q == "'" else 'write a " inside "..." as \\"'
+            return at(*here, f"text after the closing {q} (the quoted text started at column "
+                             f"{quoted.start_mark.column + 1}): {tip}, or quote the whole value with the other quote")
+    if found in ("<scalar>", "<block mapping start>", "<block sequence start>") and mark.line < len(lines):
+        above = _line_above(lines, mark.line)
+        levels = f"{started} has its {'items' if block == 'list' else 'keys'} at column {start.column + 1}"
+        if above is not None and above != start.line:
+            levels += f", line {above + 1} starts at column {_indent(lines[above]) + 1}"
+        return at(*here, f"this line is indented to column {mark.column + 1}, which lines up with nothing above "
+                         f"it ({levels})")
+    if found == "-" and block == "mapping":
+        return at(*here, f"a list item ('- ') where {started} expects 'key: value': indent the list under a key")
+    if found == "?" and block == "list":
+        return at(*here, f"'key: value' where {started} expects an item ('- '): start the line with '- ' or "
+                         "indent it under the item above")
+    return None
 
 
 def load_file(file: Path | str, confinement=None) -> Located:
