@@ -209,6 +209,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="28,112")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs-large", type=int, default=2, help="runs of each figure at more than 28 species")
     parser.add_argument("--decks", default="500,2000")
     parser.add_argument("--skip", default="", help="comma-separated: jobs,naive,noop,overhead,decks")
     args = parser.parse_args()
@@ -222,7 +223,7 @@ def main() -> None:
             print(f"\n== {count} species, one A4 fact sheet each ==")
             if "jobs" not in skip:
                 one, two = [], []
-                for _ in range(args.runs):
+                for _ in range(args.runs if count <= 28 else args.runs_large):
                     one.append(fresh_build(project, 1))
                     two.append(fresh_build(project, 2))
                 print(f"1. --jobs 1: {med(one):.2f} s   --jobs 2: {med(two):.2f} s   "
@@ -236,7 +237,7 @@ def main() -> None:
                       f"{med(naive):.2f} s   speed-up {med(n / o for o, n in zip(ours, naive)):.1f}x")
             if "noop" not in skip:
                 full, noop, edit = [], [], []
-                for run in range(args.runs):
+                for run in range(args.runs if count <= 28 else args.runs_large):
                     full.append(fresh_build(project, None))
                     noop.append(wildpress(project)[0])
                     victim = sorted((project / "data" / "species").glob("*.yaml"))[1]
@@ -261,7 +262,7 @@ def main() -> None:
         if "decks" not in skip:
             print("\n== decks of A7 cards, 4-up on A4, long-edge duplex ==")
             for cards in map(int, args.decks.split(",")):
-                runs = [deck(cards, tmp) for _ in range(args.runs if cards <= 500 else 1)]
+                runs = [deck(cards, tmp) for _ in range(args.runs_large if cards <= 500 else 1)]
                 print(f"5. {cards} cards: {med(r['seconds'] for r in runs):.1f} s, peak memory of the process "
                       f"tree {med(r['peak_mib'] for r in runs):.0f} MiB, PDF {runs[-1]['mb']:.1f} MB")
 

@@ -11,6 +11,8 @@ from typing import Any
 
 SCHEMA_VERSION = 1
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# Genus species [subspecies], a hybrid sign, or a genus-level record: 'Microtus', 'Microtus sp.', 'Microtus spp.'.
+SCIENTIFIC_PATTERN = r"^[A-Z][a-z]+(( ×)?( [a-z][a-z-]+){1,3}| spp?\.)?$"
 
 IUCN_CATEGORIES = {
     "EX": "Extinct",
@@ -30,6 +32,7 @@ UNITS = {
     "g": "g", "kg": "kg", "t": "t", "lb": "lb", "oz": "oz",
     "m2": "m²", "ha": "ha", "km2": "km²", "mi2": "mi²", "acre": "acres",
     "km/h": "km/h", "mph": "mph", "m/s": "m/s",
+    "s": "s", "min": "min", "h": "h",
     "days": "days", "weeks": "weeks", "months": "months", "years": "years",
 }
 
@@ -165,9 +168,10 @@ SPECIES_SCHEMA: dict = {
                 {
                     "common": {"$ref": "#/$defs/text", "description": "Common name, e.g. 'Amur leopard'."},
                     "scientific": {
-                        "type": "string", "pattern": r"^[A-Z][a-z]+( ×)?( [a-z][a-z-]+){1,3}$", "maxLength": 200,
-                        "title": "scientific name (Genus species [subspecies], genus capitalised)",
-                        "description": "Binomial or trinomial, printed in italics.",
+                        "type": "string", "pattern": SCIENTIFIC_PATTERN, "maxLength": 200,
+                        "title": "scientific name (Genus species [subspecies], or a genus: Genus / Genus sp. / Genus spp.)",
+                        "description": "Binomial or trinomial, printed in italics; a genus-level record gives the genus "
+                                       "alone or with `sp.`/`spp.`.",
                     },
                     "other": {**_TEXT_LIST, "description": "Other common names."},
                 },
@@ -184,7 +188,8 @@ SPECIES_SCHEMA: dict = {
                     "scope": {"$ref": "#/$defs/text", "description": "Taxon or region assessed, if not the whole species."},
                 },
                 ["category"],
-                description="Conservation status.",
+                description="Conservation status. Leave it out when the taxon has no assessment (not evaluated, "
+                            "domesticated): layouts then print no status at all rather than a false one.",
             ),
             "population": _obj(
                 {
@@ -221,6 +226,11 @@ SPECIES_SCHEMA: dict = {
                     "countries": {
                         **_COUNTRIES,
                         "description": "ISO 3166-1 alpha-2 codes of the countries it lives in.",
+                    },
+                    "uncertain_countries": {
+                        **_COUNTRIES,
+                        "description": "ISO codes of countries where its presence is uncertain; printed as "
+                                       "'possibly also in …', never drawn on the map.",
                     },
                     "region": {"$ref": "#/$defs/text", "description": "Where within them."},
                     "area": {"$ref": "#/$defs/measurement", "description": "Size of the whole range."},
@@ -271,6 +281,6 @@ SPECIES_SCHEMA: dict = {
             "accent": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$",
                        "description": "Accent colour for this species' prints."},
         },
-        ["schema", "name", "status", "sources"],
+        ["schema", "name", "sources"],
     ),
 }

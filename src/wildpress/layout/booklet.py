@@ -167,7 +167,7 @@ def booklet_context(job, settings, context, part, species, starts, credits_page,
              for sp, (x, y, w, h) in zip(with_photo, mosaic(len(with_photo), *art))]
     entries = [{"species": sp.data, "id": sp.id, "page": start, "anchor": f"toc-{i}"}
                for i, (sp, start) in enumerate(zip(species, starts))]
-    categories = {sp.data["status"]["category"]: sp.data["status"]["name"] for sp in species}
+    categories = {sp.data["status"]["category"]: sp.data["status"]["name"] for sp in species if sp.data.get("status")}
     order = ["EX", "EW", "CR", "EN", "VU", "NT", "LC", "DD", "NE"]
     return {
         "part": part, "title": title, "accent": accent, "count": len(species),

@@ -89,7 +89,7 @@ def question(species: dict, lang: str = "en") -> str | None:
     if not noun:
         return None
     noun = {"plant": "plant", "fungus": "fungus"}.get(noun, noun)
-    adjective = THREATENED.get(species["status"]["category"])
+    adjective = THREATENED.get((species.get("status") or {}).get("category"))
     subject = f"Which {adjective + ' ' if adjective else ''}{noun}"
     clues = []
     codes = (species.get("range") or {}).get("countries") or []

@@ -31,6 +31,8 @@ _QUALIFIERS = {
 MEASUREMENT_LABELS = {
     "length": "Length", "height": "Height", "weight": "Weight", "tail": "Tail",
     "wingspan": "Wingspan", "lifespan": "Lifespan", "diameter": "Diameter",
+    "sleep": "Sleep a day", "gestation": "Gestation", "brain_weight": "Brain weight", "body_weight": "Body weight",
+    "incubation": "Incubation", "speed": "Top speed", "clutch": "Clutch size",
 }
 
 

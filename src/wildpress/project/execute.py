@@ -142,8 +142,9 @@ def _fail(result: BuildResult, item: Planned, error: Exception, report) -> None:
     if isinstance(error, RenderError) and not message.startswith(item.job.label):
         message = f"{item.job.label}: {message}"
         if isinstance(error, WildpressError):
-            error = type(error).__new__(type(error))
-            error.args = (message,)
+            rebuilt = type(error).__new__(type(error))
+            rebuilt.__dict__.update(error.__dict__)  # keeps a WorkerFailure's reason
+            rebuilt.args, error = (message,), rebuilt
     result.failures.append(Failure(item.job.label, message, error))
 
 

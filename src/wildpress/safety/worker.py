@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import RenderError, WildpressError, WorkerFailure
+from ..syslibs import SIMULATE_ENV, is_missing_library, missing_libraries_message
 
 GRACE_S = 5.0  # after the soft limit, how long the child has to answer before it is killed
 _PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent.parent)
@@ -83,11 +84,30 @@ def _child_main(fd: int, parent: int = 0) -> None:
         conn.close()
 
 
+def _refuse_all(conn, message: str) -> None:
+    """Answer every call with ('libraries', message) until the parent hangs up."""
+    while True:
+        try:
+            if conn.recv() is None:
+                return
+            conn.send(("libraries", message))
+        except (EOFError, OSError):
+            return
+
+
 def _serve(conn) -> None:
     """Child loop: receive (func, args, time, memory, cwd), answer ('ok', result) or a failure."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
     signal.signal(signal.SIGALRM, _on_alarm)
-    import weasyprint  # noqa: F401 - warm up while the parent validates
+    try:
+        if os.environ.get(SIMULATE_ENV):
+            raise OSError("cannot load library 'libpango-1.0-0': libpango-1.0-0: cannot open shared object file")
+        import weasyprint  # noqa: F401 - warm up while the parent validates
+    except OSError as exc:  # Pango & co. missing: every call gets one clear sentence, never a traceback
+        if not is_missing_library(exc):
+            raise
+        _refuse_all(conn, missing_libraries_message(exc))
+        return
     from ..layout import kinds  # noqa: F401 - the layout kinds' registry
     from ..layout.render import Renderer
     from .sandbox import location
@@ -184,7 +204,7 @@ class Worker:
             exc = _error_class(reply[1]).__new__(_error_class(reply[1]))
             exc.args = (reply[2],)
             raise exc
-        if kind != "died":
+        if kind not in ("died", "libraries"):
             self.stop(kill=True)  # its state may be damaged: the next call gets a fresh child
         if kind == "timeout":
             raise self._failure("timeout", f"{reply[1]}took longer than {time_s:g} s and was stopped (--time-limit)")
@@ -192,6 +212,10 @@ class Worker:
             raise self._failure("memory", f"needed more than {memory_mb} MB of memory and was stopped (--memory-limit)")
         if kind == "crash":
             raise self._failure("crash", f"rendering failed: {reply[1]}")
+        if kind == "libraries":
+            exc = self._failure("libraries", reply[1])
+            exc.sentence = reply[1]  # the same for every document: the command line prints it once
+            raise exc
         process, code = self._process, None
         if process is not None:
             try:

@@ -1,0 +1,328 @@
+"""See it before printing: PNG thumbnails of every page and a contact sheet (``index.html``).
+
+:func:`write_preview` runs after a build (``wildpress preview``, ``wildpress serve``): every
+output of the build — written now or kept as up to date — gets one PNG per page, rendered
+with pdfium in this process (no external program), and one card on the contact sheet with
+its thumbnails, paper size, page count, file size and the warnings met making it. The
+warnings of an output that was up to date come from the manifest, which records them when
+the output is written. Failures of the build (with file and line) head the sheet.
+
+Thumbnails live in ``<out>/.wildpress-preview/<sha256 of the PDF>/``: a PDF that did not
+change is never rendered again, and folders of PDFs that are gone are removed. Every value
+on the sheet is escaped (species names and file names are untrusted); the sheet is plain
+HTML and CSS.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import shutil
+import stat
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import quote
+
+from .. import __version__
+from ..errors import DataError, OutputError, Problem, WildpressError
+from ..jobs import BuildResult
+from ..safety.outputs import write_atomically
+from .manifest import Manifest
+
+PREVIEW_FOLDER = ".wildpress-preview"
+SHEET = "index.html"
+GENERATOR_MARK = b'<meta name="generator" content="wildpress'  # how a sheet we wrote is recognised
+THUMB_SHORT_SIDE_PX = 320  # the short side of a page thumbnail (the sheet shows them at about half)
+THUMB_MAX_SIDE_PX = 960
+SHOWN_PAGES = 12  # thumbnails shown on a card; the others are a link away ("+ 40 more pages")
+
+
+@dataclass
+class Card:
+    """One output on the contact sheet."""
+
+    name: str  # file name in the output folder
+    group: str  # species id, or the deck name
+    layout: str
+    size: str  # the size's label, e.g. 'A4', 'US Letter', 'A1 (tiled)'
+    state: str  # "built", "up to date" or "earlier build" (this build stopped before making anything)
+    bytes: int = 0
+    pages: int = 0
+    title: str = ""
+    page_mm: tuple[int, int] = (0, 0)
+    thumbs: list[str] = field(default_factory=list)  # URLs relative to the sheet
+    warnings: list[str] = field(default_factory=list)
+    species_count: int = 1
+    error: str = ""  # why there is no preview
+
+    @property
+    def href(self) -> str:
+        return quote(self.name)
+
+    @property
+    def more_pages(self) -> int:
+        return max(0, self.pages - SHOWN_PAGES)
+
+
+@dataclass
+class Group:
+    """The outputs of one species (or one deck), by layout."""
+
+    key: str
+    title: str
+    subtitle: str
+    scientific: str = ""
+    layouts: dict[str, list[Card]] = field(default_factory=dict)
+
+
+# -- thumbnails -------------------------------------------------------------------------------
+def thumbnails(pdf: Path, digest: str, folder: Path) -> dict:
+    """Render every page of ``pdf`` to PNG in ``folder/<digest>/`` unless that was done before;
+    returns its facts: ``pages``, ``title``, ``sizes`` (points per page) and ``files``."""
+    target = folder / digest
+    meta_file = target / "meta.json"
+    try:
+        meta = json.loads(meta_file.read_text("utf-8"))
+        if isinstance(meta, dict) and len(meta.get("files", ())) == meta.get("pages"):
+            return meta
+    except (OSError, ValueError):
+        pass
+    import pypdfium2 as pdfium
+
+    work = Path(tempfile.mkdtemp(prefix=f".{digest}.", suffix=".part", dir=folder))
+    try:
+        document = pdfium.PdfDocument(str(pdf))
+        try:
+            files, sizes = [], []
+            for index in range(len(document)):
+                page = document[index]
+                width, height = page.get_size()
+                scale = min(THUMB_SHORT_SIDE_PX / min(width, height), THUMB_MAX_SIDE_PX / max(width, height))
+                image = page.render(scale=scale).to_pil()
+                name = f"page-{index + 1:03d}.png"
+                image.save(work / name, "PNG", optimize=True)
+                files.append(name)
+                sizes.append([round(width, 2), round(height, 2)])
+                page.close()
+            title = str(document.get_metadata_dict().get("Title") or "")
+        finally:
+            document.close()
+        meta = {"pages": len(files), "title": title, "sizes": sizes, "files": files}
+        (work / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+        shutil.rmtree(target, ignore_errors=True)  # a half-made folder of an earlier, killed run
+        os.replace(work, target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return meta
+
+
+def _preview_folder(out: Path) -> Path:
+    folder = out / PREVIEW_FOLDER
+    try:
+        info = os.lstat(folder)
+    except FileNotFoundError:
+        folder.mkdir(parents=True)
+        return folder
+    if not stat.S_ISDIR(info.st_mode):
+        raise OutputError(f"{folder} is in the way of the preview thumbnails: it is not a folder "
+                          "(a link or a file); remove it")
+    return folder
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# -- what goes on the sheet -------------------------------------------------------------------
+def _names(out: Path, manifest: Manifest, result: BuildResult | None) -> list[tuple[str, str]]:
+    """(file name, state) of every output to show, tiled copies beside their document."""
+    if result is None:
+        return [(n, "earlier build") for n in sorted(manifest.outputs) if os.path.isfile(out / n)]
+    shown = [(o.path.name, "built") for o in result.outputs] + [(p.name, "up to date") for p in result.up_to_date]
+    labels = {manifest.outputs.get(n, {}).get("job") for n, _ in shown}
+    for name, entry in manifest.outputs.items():  # the tiled copy of an up-to-date poster
+        if entry.get("job", "").removesuffix(" (tiled)") in labels and (out / name).is_file():
+            shown.append((name, "up to date"))
+    seen, unique = set(), []
+    for name, state in shown:
+        if name not in seen:
+            seen.add(name)
+            unique.append((name, state))
+    return unique
+
+
+def _card(out: Path, folder: Path, name: str, state: str, entry: dict) -> Card:
+    label = str(entry.get("job") or name)
+    parts = label.split(" / ", 2)
+    group, layout, size = (parts + ["", ""])[:3] if len(parts) == 3 else (Path(name).stem, "", "")
+    card = Card(name, group, layout, size, state, warnings=[str(w) for w in entry.get("warnings") or []],
+                species_count=max(1, len(entry.get("sources") or [])))
+    path = out / name
+    try:
+        card.bytes = os.stat(path).st_size
+        digest = str(entry.get("sha256") or "") or _sha256(path)
+        meta = thumbnails(path, digest, folder)
+    except Exception as exc:  # noqa: BLE001 - a damaged or vanished PDF costs its preview only
+        card.error = f"no preview: {exc}"
+        return card
+    card.pages, card.title = int(meta["pages"]), str(meta.get("title") or "")
+    if meta.get("sizes"):
+        width, height = meta["sizes"][0]
+        card.page_mm = (round(width / 72 * 25.4), round(height / 72 * 25.4))
+    card.thumbs = [f"{PREVIEW_FOLDER}/{digest}/{quote(f)}" for f in meta["files"][:SHOWN_PAGES]]
+    return card
+
+
+def _groups(cards: list[Card]) -> list[Group]:
+    groups: dict[str, Group] = {}
+    for card in sorted(cards, key=lambda c: (c.group, c.layout, c.name)):
+        group = groups.get(card.group)
+        if group is None:
+            group = groups[card.group] = Group(card.group, card.group, "")
+        if card.species_count > 1 or (card.title and " – " not in card.title):  # a deck or a booklet
+            count = card.species_count
+            group.subtitle = f"{count} species in one document" if count > 1 else "one document of every species"
+        elif card.title and group.title == card.group:
+            head = card.title.rsplit(" – ", 1)[0]  # 'Red fox (Vulpes vulpes) – fact sheet'
+            if head.endswith(")") and " (" in head:
+                head, group.scientific = head[:-1].rsplit(" (", 1)
+            group.title = head
+        group.layouts.setdefault(card.layout, []).append(card)
+    return sorted(groups.values(), key=lambda g: (g.subtitle != "", g.title.casefold()))
+
+
+def _problem(item, root: str) -> dict:
+    """A failure or warning as the sheet shows it: where (file:line) and what."""
+    if isinstance(item, Problem):
+        where = _short(str(item.file), root)
+        if item.line is not None:
+            where += f":{item.line}" + (f":{item.column}" if item.column is not None else "")
+        field_ = f"{item.path}: " if item.path else ""
+        return {"where": where, "text": field_ + item.message}
+    return {"where": "", "text": _short(str(item), root)}
+
+
+def _short(text: str, root: str) -> str:
+    return text.replace(root + os.sep, "") if root else text
+
+
+def _failures(result: BuildResult | None, error: BaseException | None, root: str) -> list[dict]:
+    failures = []
+    if error is not None:
+        problems = error.problems if isinstance(error, DataError) else [error]
+        failures.append({"label": "The build stopped before making anything; below: the outputs of earlier builds",
+                         "problems": [_problem(p, root) for p in problems]})
+    for failure in result.failures if result else []:
+        problems = failure.error.problems if isinstance(failure.error, DataError) else [failure.message]
+        failures.append({"label": _short(failure.label, root), "problems": [_problem(p, root) for p in problems]})
+    return failures
+
+
+def _size(count: int) -> str:
+    for unit in ("bytes", "kB", "MB"):
+        if count < 1000 or unit == "MB":
+            return f"{count:.0f} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
+        count /= 1000
+    return ""  # pragma: no cover
+
+
+# -- the sheet --------------------------------------------------------------------------------
+def write_preview(out: str | Path, result: BuildResult | None = None, error: BaseException | None = None,
+                  title: str = "", root: str | Path | None = None) -> Path:
+    """Thumbnails for every output of ``result`` and the contact sheet ``out/index.html``.
+
+    ``error`` is what stopped a build before it made anything (a project file or data error):
+    the sheet then shows it above the outputs of earlier builds. ``root`` (default: the current
+    folder) is left out of the file names shown."""
+    import jinja2
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    folder = _preview_folder(out)
+    manifest = Manifest(out)
+    cards = [_card(out, folder, name, state, manifest.outputs.get(name, {}))
+             for name, state in _names(out, manifest, result)]
+    keep = {str(e.get("sha256")) for e in manifest.outputs.values()} | {c.thumbs[0].split("/")[1]
+                                                                        for c in cards if c.thumbs}
+    for entry in os.scandir(folder):  # thumbnails of PDFs that are gone
+        if entry.name not in keep and entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+    root = os.path.realpath(root or os.getcwd())
+    noted = {w for c in cards for w in c.warnings}
+    loose = [_problem(w, root) for w in (result.warnings if result else []) if str(w) not in noted]
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    html = env.get_template("contact_sheet.html.j2").render(
+        version=__version__, title=title or out.resolve().parent.name, groups=_groups(cards), cards=cards,
+        failures=_failures(result, error, root), stopped=error is not None, warnings=loose, short=lambda t: _short(t, root),
+        size=_size, total_pages=sum(c.pages for c in cards), total_bytes=sum(c.bytes for c in cards),
+        built=sum(c.state == "built" for c in cards), current=sum(c.state == "up to date" for c in cards),
+        warning_count=len(loose) + sum(len(c.warnings) for c in cards),
+        stamp=_dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S"), seconds=result.seconds if result else 0.0)
+    sheet = out / SHEET
+    _check_ours(sheet)
+    write_atomically(sheet, html.encode("utf-8"), True)
+    return sheet
+
+
+def _check_ours(sheet: Path) -> None:
+    """Refuse to replace an ``index.html`` that wildpress did not write."""
+    try:
+        info = os.lstat(sheet)
+    except FileNotFoundError:
+        return
+    if stat.S_ISREG(info.st_mode):
+        with open(sheet, "rb") as handle:
+            if GENERATOR_MARK in handle.read(4096):
+                return
+    raise OutputError(f"{sheet} exists and was not made by wildpress; not overwriting it with the contact sheet")
+
+
+@dataclass
+class Preview:
+    """One build and its contact sheet."""
+
+    out: Path
+    sheet: Path | None = None
+    result: BuildResult | None = None
+    error: BaseException | None = None  # what stopped the build before it made anything
+    project: Any = None  # the Project built, when there is one
+    arguments: dict = field(default_factory=dict)  # what build() was given
+
+
+def build_and_preview(prepare: Callable[[], tuple[Any, dict]], out: Path, catch_all: bool = False,
+                      **options) -> Preview:
+    """Build, then write the thumbnails and the contact sheet.
+
+    ``prepare()`` gives ``(project or None, build() arguments)`` and is called every time, so an
+    edited project file is read again; ``out`` is where the sheet goes when it fails. An error
+    that stops the build (a project file or data error) is shown on the sheet and returned, not
+    raised; with ``catch_all`` so is anything unexpected (``wildpress serve`` never stops on one).
+    ``options`` go to :func:`wildpress.build.build` (jobs, keep_going, progress ...).
+    """
+    from ..build import build
+
+    done = Preview(Path(out))
+    try:
+        done.project, done.arguments = prepare()
+        done.out = Path(done.arguments["out_dir"])
+        done.result = build(**done.arguments, **options, raise_errors=False)
+    except WildpressError as exc:
+        done.error = exc
+    except Exception as exc:  # noqa: BLE001 - serve keeps watching after a bug, saying what it was
+        if not catch_all:
+            raise
+        done.error = WildpressError(f"unexpected {type(exc).__name__}: {exc} (a bug in wildpress: please report it)")
+    project = done.project
+    title = (project.brand.name or project.root.name) if project is not None else Path.cwd().name
+    done.sheet = write_preview(done.out, done.result, done.error, title=title,
+                               root=project.root if project is not None else None)
+    return done

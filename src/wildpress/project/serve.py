@@ -1,0 +1,319 @@
+"""``wildpress serve``: the contact sheet on localhost, rebuilt and reloaded on every edit.
+
+The server (:mod:`http.server` in a thread, bound to 127.0.0.1 only) serves the output folder
+and nothing else: regular files inside it, no folder listings. ``/`` is the contact sheet with
+a small script added that polls ``/__version`` and reloads the page when a rebuild has
+finished. The main thread watches the species data, the layouts, the fonts, the brand logo and
+the project file (:mod:`watchfiles`) and runs the build again on every change; the build is
+incremental, so only what changed renders. A bad edit never stops the server: the error shows
+on the page, with file and line, and watching goes on. Ctrl-C stops cleanly.
+"""
+
+from __future__ import annotations
+
+import functools
+import glob
+import json
+import os
+import queue
+import signal
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Callable
+
+from ..errors import UsageError, WildpressError
+from .preview import SHEET, Preview, build_and_preview
+
+HOST = "127.0.0.1"
+DEBOUNCE_MS = 250  # edits closer together than this make one rebuild
+
+LIVE_SNIPPET = """
+<div id="wp-live" role="status" hidden></div>
+<style>#wp-live{position:fixed;right:18px;bottom:18px;z-index:9;background:#1d2521;color:#f3f0e8;
+padding:8px 16px;border-radius:999px;font:13px/1.4 system-ui,sans-serif;box-shadow:0 4px 14px rgba(0,0,0,.25)}
+#wp-live.off{background:#a3261c}</style>
+<script>(function () {
+  var seen = %d, box = document.getElementById("wp-live");
+  function show(text, off) { box.hidden = !text; box.textContent = text || ""; box.className = off ? "off" : ""; }
+  function poll() {
+    fetch("/__version", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (d) {
+      if (d.version !== seen) { location.reload(); return; }
+      show(d.building ? "Rebuilding\\u2026" : "", false);
+      setTimeout(poll, 400);
+    }).catch(function () { show("wildpress serve is not running", true); setTimeout(poll, 2000); });
+  }
+  setTimeout(poll, 400);
+})();</script>
+"""
+
+WAITING = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Building…</title></head>
+<body style="font:16px system-ui,sans-serif;background:#f3f0e8;color:#1d2521;padding:40px">
+<p>Building… this page reloads when the contact sheet is ready.</p></body></html>"""
+
+
+@dataclass
+class Live:
+    """What the server thread shares with the watcher: the folder served and the build's state."""
+
+    out: Path
+    version: int = 0
+    building: bool = True
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def finished(self, out: Path) -> None:
+        with self.lock:
+            self.out, self.version, self.building = out, self.version + 1, False
+
+
+class Handler(SimpleHTTPRequestHandler):
+    """Serves the output folder: the contact sheet (made live), thumbnails and PDFs."""
+
+    live: Live
+
+    def __init__(self, *args, live: Live, **kwargs) -> None:
+        self.live = live
+        super().__init__(*args, directory=str(live.out), **kwargs)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        pass  # quiet: the terminal shows builds, not requests
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")  # PDFs and the sheet change in place
+        super().end_headers()
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if path == "/__version":
+            with self.live.lock:
+                body = json.dumps({"version": self.live.version, "building": self.live.building}).encode()
+            return self._send(body, "application/json")
+        if path in ("/", "/" + SHEET):
+            with self.live.lock:
+                version, out = self.live.version, self.live.out  # the version first: never a stale page
+            try:
+                html = (out / SHEET).read_text("utf-8")
+            except OSError:
+                html = WAITING
+            snippet = LIVE_SNIPPET % version
+            html = html.replace("</body>", snippet + "</body>") if "</body>" in html else html + snippet
+            return self._send(html.encode("utf-8"), "text/html; charset=utf-8")
+        return super().do_GET()
+
+    def send_head(self):
+        """Only regular files whose real path lies inside the output folder; never a listing."""
+        root = os.path.realpath(self.directory)
+        real = os.path.realpath(self.translate_path(self.path))
+        if not (real.startswith(root + os.sep) and os.path.isfile(real)):
+            self.send_error(HTTPStatus.NOT_FOUND, "not found")
+            return None
+        return super().send_head()
+
+    def _send(self, body: bytes, kind: str) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def start_server(live: Live, port: int) -> ThreadingHTTPServer:
+    """Bind 127.0.0.1:``port`` (0: any free port) and serve in a daemon thread."""
+    try:
+        server = ThreadingHTTPServer((HOST, port), partial(Handler, live=live))
+    except OSError as exc:
+        raise UsageError(f"cannot serve on {HOST}:{port}: {(exc.strerror or str(exc)).lower()} "
+                         "(choose another port with --port)") from None
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name="wildpress-serve", daemon=True).start()
+    return server
+
+
+# -- what to watch ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Watched:
+    """Folders (everything inside) and files whose changes start a rebuild; ``out`` is never one."""
+
+    folders: frozenset[str]
+    files: frozenset[str]
+    out: str
+
+    def roots(self) -> list[str]:
+        """The folders to hand to the watcher: each target or its nearest existing parent (a file
+        is watched through its folder, so an editor that saves by renaming is still seen)."""
+        wanted = set()
+        for target in self.folders | {os.path.dirname(f) for f in self.files}:
+            while not os.path.isdir(target) and os.path.dirname(target) != target:
+                target = os.path.dirname(target)
+            wanted.add(target)
+        return sorted(r for r in wanted if not any(r != o and r.startswith(o + os.sep) for o in wanted))
+
+    def __call__(self, change, path: str) -> bool:
+        path = os.path.abspath(path)
+        name = os.path.basename(path)
+        if path == self.out or path.startswith(self.out + os.sep) or name.endswith(".part"):
+            return False
+        if not _default_filter()(change, path) or (name.startswith(".") and path not in self.files):
+            return False
+        return path in self.files or any(path == f or path.startswith(f + os.sep) for f in self.folders)
+
+
+@functools.lru_cache(maxsize=1)
+def _default_filter():
+    """watchfiles' own filter: editor swap files, .git, __pycache__ and the like."""
+    from watchfiles import DefaultFilter
+
+    return DefaultFilter()
+
+
+def watch_targets(done: Preview, root: Path) -> Watched:
+    """What a rebuild depends on: the project file, species files and folders (and the folders
+    that globs search), layout folders, fonts, ``data/`` and the brand logo."""
+    project, arguments = done.project, done.arguments
+    folders, files = set(), {root / "wildpress.yaml"}
+    if project is not None:
+        files.add(project.file)
+        for entry in project.species:
+            if glob.has_magic(entry):
+                base = []
+                for part in Path(entry).parts:
+                    if glob.has_magic(part):
+                        break
+                    base.append(part)
+                folders.add(project.root.joinpath(*base))
+        if project.brand.logo:
+            files.add(Path(project.brand.logo))
+    from ..build import default_species_paths
+
+    base = project.root if project is not None else root
+    for path in arguments.get("species") or default_species_paths(base):
+        (folders if Path(path).is_dir() else files).add(Path(path))
+    folders.update(arguments.get("layout_dirs") or [base / "layouts"])
+    folders.update([base / "fonts", base / "data"])  # data/: photos kept beside the species folder too
+    return Watched(frozenset(map(os.path.abspath, folders)), frozenset(map(os.path.abspath, files)),
+                   os.path.abspath(done.out))
+
+
+# -- the loop ---------------------------------------------------------------------------------
+class Watcher(threading.Thread):
+    """Watches in a thread of its own, from before the first build on, so no edit is missed
+    while a build runs; change sets queue up in :attr:`changes`."""
+
+    def __init__(self, watched: Watched) -> None:
+        super().__init__(name="wildpress-watch", daemon=True)
+        self.watched = watched
+        self.changes: queue.Queue = queue.Queue()
+        self.restart = threading.Event()
+        self.stopping = False
+
+    def run(self) -> None:
+        import watchfiles
+
+        while not self.stopping:
+            self.restart.clear()  # before reading the targets: a retarget in between is not lost
+            watched = self.watched
+            try:
+                for changes in watchfiles.watch(*watched.roots(), watch_filter=watched, debounce=DEBOUNCE_MS,
+                                                step=50, stop_event=self.restart, raise_interrupt=False):
+                    self.changes.put(changes)
+            except Exception:  # noqa: BLE001 - e.g. a watched folder was removed: watch its parent
+                time.sleep(0.5)
+
+    def retarget(self, watched: Watched) -> None:
+        if watched != self.watched:
+            self.watched = watched
+            self.restart.set()
+
+    def stop(self) -> None:
+        self.stopping = True
+        self.restart.set()
+
+
+def serve(prepare: Callable[[], tuple[Any, dict]], out: Path, port: int = 8000, echo: Callable[[str], None] = print,
+          progress: Callable[[], Any] | None = None, **options) -> None:
+    """Build, serve the contact sheet on 127.0.0.1:``port`` and rebuild on every change until Ctrl-C.
+
+    ``prepare`` gives build()'s arguments (called for every build, so the project file is read
+    again); ``options`` go to build() too (jobs ...); ``progress()`` makes a progress report
+    for each build."""
+    root = Path.cwd()
+    live = Live(Path(out))
+    server = start_server(live, port)
+    restore = _stop_on_signals()
+    url = f"http://{HOST}:{server.server_address[1]}/"
+    first = Preview(live.out)
+    try:
+        first.project, first.arguments = prepare()
+        first.out = Path(first.arguments["out_dir"])
+    except Exception:  # noqa: BLE001 - the build reports it
+        pass
+    watcher = Watcher(watch_targets(first, root))
+    watcher.start()
+    try:
+        done = _round(prepare, first.out, echo, progress, options)
+        live.finished(done.out)
+        echo(f"serving the contact sheet on {url}  (watching for changes; Ctrl-C stops)")
+        watcher.retarget(watch_targets(done, root))
+        while True:
+            try:
+                changes = watcher.changes.get(timeout=0.25)  # short waits: Ctrl-C reaches this thread
+            except queue.Empty:
+                continue
+            while not watcher.changes.empty():
+                changes |= watcher.changes.get_nowait()
+            names = sorted({os.path.relpath(p, root) for _, p in changes})
+            echo("changed: " + ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else ""))
+            with live.lock:
+                live.building = True
+            done = _round(prepare, live.out, echo, progress, options)
+            live.finished(done.out)
+            watcher.retarget(watch_targets(done, root))  # the project file may name other folders now
+    except KeyboardInterrupt:
+        pass
+    finally:
+        watcher.stop()
+        server.shutdown()
+        server.server_close()
+        watcher.join(timeout=2)
+        restore()
+    echo("stopped")
+
+
+def _stop_on_signals() -> Callable[[], None]:
+    """Ctrl-C (even where the shell started us with it ignored) and SIGTERM stop the server
+    cleanly; returns what puts the old handlers back."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    old = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    return lambda: [signal.signal(sig, handler) for sig, handler in old.items()] and None
+
+
+def _round(prepare, out: Path, echo, progress, options) -> Preview:
+    """One build and its sheet; never raises for a bad edit (only Ctrl-C goes through)."""
+    from .progress import summary
+
+    report = progress() if progress else None
+    try:
+        done = build_and_preview(prepare, out, catch_all=True, progress=report,
+                                 on_output=report.output if report else None, **options)
+    except WildpressError as exc:  # the sheet itself could not be written (e.g. a foreign index.html)
+        echo(f"error: {exc}")
+        return Preview(out, error=exc)
+    finally:
+        if report:
+            report.close()
+    if done.error is not None:
+        echo(f"error: {done.error}")
+    if done.result is not None:
+        for failure in done.result.failures:
+            echo(f"error: {failure.message}")
+        echo(summary(done.result) + f"; contact sheet {done.sheet}")
+    return done

@@ -1,0 +1,130 @@
+"""`wildpress serve` in a real headless browser: the contact sheet lists every output, and an
+edit to a species file shows on the page by itself (rebuild, then reload) — bad edits too (issue 12).
+
+Debian's chromium, driven by Playwright (never `playwright install`: the browser is the system's).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLES, without_photo
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _version(port: int) -> int:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/__version", timeout=2) as answer:
+        return json.load(answer)["version"]
+
+
+@pytest.fixture
+def project(tmp_path):
+    """Two species without photos, the fact sheet at A4 only: quick to build."""
+    species = tmp_path / "data" / "species"
+    species.mkdir(parents=True)
+    for name in ("red-fox", "amur-leopard"):
+        (species / f"{name}.yaml").write_text(without_photo((SAMPLES / f"{name}.yaml").read_text("utf-8")), "utf-8")
+    (tmp_path / "wildpress.yaml").write_text(
+        "species: [data/species]\nout: out\noutputs:\n  - {layout: factsheet, sizes: [A4]}\n", "utf-8")
+    return tmp_path
+
+
+@pytest.fixture
+def server(project):
+    """`wildpress serve` on a free port in a subprocess; stopped with Ctrl-C (SIGINT) afterwards."""
+    port = _free_port()
+    log = open(project / "serve.log", "w+")
+    proc = subprocess.Popen([sys.executable, "-m", "wildpress", "serve", "--port", str(port), "--jobs", "2"],
+                            cwd=project, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
+    deadline = time.monotonic() + 180
+    try:
+        while True:
+            assert proc.poll() is None, (project / "serve.log").read_text()
+            try:
+                if _version(port) >= 1:  # the first build and its contact sheet are done
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "serve did not finish its first build in time"
+            time.sleep(0.3)
+        yield port, proc, project / "serve.log"
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        log.close()
+
+
+def test_serve_shows_every_output_and_follows_edits(project, server, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    port, proc, log = server
+    fox = project / "data" / "species" / "red-fox.yaml"
+    (project / "out" / "escape").symlink_to(project / "wildpress.yaml")
+    for path in ("/../wildpress.yaml", "/%2e%2e/wildpress.yaml", "/escape", "/.wildpress-preview/", "/nothing.pdf"):
+        with pytest.raises(urllib.error.HTTPError) as refused:  # only the output folder's own files
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5)
+        assert refused.value.code == 404, path
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/red-fox-factsheet-a4.pdf", timeout=5) as answer:
+        assert answer.read(5) == b"%PDF-"
+    original = fox.read_text("utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(f"http://127.0.0.1:{port}/")
+            for name in ("amur-leopard-factsheet-a4.pdf", "red-fox-factsheet-a4.pdf"):
+                card = page.locator(f'article[data-output="{name}"]')
+                expect(card).to_be_visible()
+                expect(card.locator("img").first).to_be_visible()
+                assert card.locator("img").count() == 2, name  # both pages of the fact sheet
+            expect(page.locator("h2", has_text="Red fox")).to_be_visible()
+            expect(page.locator("h2", has_text="Amur leopard")).to_be_visible()
+            assert page.evaluate("document.querySelector('article img').naturalWidth") > 100  # a real PNG
+
+            # An edit: the page rebuilds and reloads by itself.
+            fox.write_text(original.replace("common: Red fox", "common: Riverbank fox"), "utf-8")
+            expect(page.locator("h2", has_text="Riverbank fox")).to_be_visible(timeout=90_000)
+            expect(page.locator("h2", has_text="Red fox")).to_have_count(0)
+            page.screenshot(path=str(tmp_path / "contact-sheet.png"), full_page=True)
+
+            # A bad edit: the error shows with its file and line; the server keeps watching.
+            fox.write_text(original.replace("common: Red fox", "common: [Red fox"), "utf-8")
+            failure = page.locator("#failures")
+            expect(failure).to_contain_text("data/species/red-fox.yaml:", timeout=90_000)
+            assert proc.poll() is None
+            fox.write_text(original, "utf-8")
+            expect(page.locator("h2", has_text="Red fox")).to_be_visible(timeout=90_000)
+            expect(page.locator("#failures")).to_have_count(0)
+        finally:
+            browser.close()
+    proc.send_signal(signal.SIGINT)  # Ctrl-C stops it cleanly
+    assert proc.wait(timeout=30) == 0, log.read_text()
+    assert "stopped" in log.read_text()
