@@ -308,3 +308,26 @@ def test_progress_is_a_bar_on_a_terminal_and_plain_lines_elsewhere(tmp_path):
         report.close()
     assert "[########" in tty.getvalue() and "1/3" in tty.getvalue() and "\r" in tty.getvalue()
     assert pipe.getvalue() == "wrote out/deck-flashcards-a7.pdf  (8 pages, 1.00 s)\n"  # no bar in a log
+
+
+def test_unchanged_species_files_are_not_checked_again_and_a_changed_picture_is(small_project, monkeypatch):
+    from conftest import write_test_photo
+    from wildpress.data import species as species_module
+
+    fox = small_project / "data" / "species" / "red-fox.yaml"
+    photos = small_project / "data" / "species" / "photos"
+    photos.mkdir()
+    write_test_photo(photos / "fox.jpg")
+    fox.write_text(fox.read_text() + "photo: {file: photos/fox.jpg, credit: A. Test, licence: CC-BY-4.0, alt: A fox}\n")
+    _build(small_project)
+    checked = []
+    real_check = species_module._check
+    monkeypatch.setattr(species_module, "_check", lambda file, *a: checked.append(file.name) or real_check(file, *a))
+    again = _build(small_project)
+    assert checked == [] and len(again.up_to_date) == 3
+    write_test_photo(photos / "fox.jpg", (1000, 700))  # a new picture: its file is checked again
+    edited = _build(small_project)
+    assert checked == ["red-fox.yaml"] and _built(edited) == {"red-fox-factsheet-a4.pdf"}
+    fox.write_text(fox.read_text().replace("category: LC", "category: XX"))  # an error is never cached
+    with pytest.raises(Exception, match="XX"):
+        _build(small_project)

@@ -203,3 +203,12 @@ def test_country_cells_as_people_write_them():
     row = _Row("row 2", Options(), ImportResult("t"))
     row.countries("where", "Kenya, Tanzania; Korea, Republic of|Bolivia (Plurinational State of)|UK|Honduras?")
     assert row.data["range"] == {"countries": ["KE", "TZ", "KR", "BO", "GB"], "uncertain_countries": ["HN"]}
+
+
+def test_a_genus_column_gives_genus_level_names_when_no_species_column_exists(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "t.csv").write_text("name,genus,conservation\nCheetah,Acinonyx,lc\nCow,Bos,domesticated\n")
+    result = import_table(tmp_path / "t.csv", tmp_path / "data" / "species")
+    assert not result.errors
+    assert "scientific: Acinonyx" in (tmp_path / "data" / "species" / "cheetah.yaml").read_text()
+    assert any("genus-level" in note for note in result.notes)

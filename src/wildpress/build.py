@@ -97,7 +97,7 @@ def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | 
     default) the first failure is then raised.
     """
     from .project import execute, pool
-    from .project.manifest import MANIFEST, Manifest, job_key
+    from .project.manifest import MANIFEST, Manifest, SpeciesCache, job_key
 
     started = time.perf_counter()
     settings = settings or Settings()
@@ -127,7 +127,9 @@ def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | 
     # One confinement for everything this build reads, in validation and in rendering alike.
     confinement = Confinement.for_project(project, named or [p for p in paths if p == sample_species_dir()])
     result = BuildResult()
-    loaded, result.warnings = load_species(files, strict=strict, confinement=confinement, keep_going=keep_going)
+    manifest = Manifest(out, confinement)  # also remembers valid species files, so unchanged ones are not re-checked
+    loaded, result.warnings = load_species(files, strict=strict, confinement=confinement, keep_going=keep_going,
+                                           cache=SpeciesCache(manifest, confinement))
     _invalid_files(result)
     planned_jobs: list[Job] = []
     loaded_layouts = [[load_layout(name, project, dirs=layout_dirs) for name in t.layouts] for t in targets]
@@ -160,7 +162,7 @@ def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | 
         target.settings.cache_dir = target.settings.cache_dir or cache
         target.settings.created = target.settings.created or settings.created
 
-    manifest = Manifest(out, confinement)
+    manifest.confinement = confinement
     fonts = [fonts_dir()] + ([project / "fonts"] if (project / "fonts").is_dir() else [])
     todo = []
     for job in selected:

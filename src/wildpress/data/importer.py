@@ -124,6 +124,11 @@ def _match_columns(table: Table, opts: Options, result: ImportResult) -> dict[st
                 mapped[column] = explicit[fold(column)]
         elif fold(column) in by_fold and by_fold[fold(column)] not in {t.field for t in mapped.values()}:
             mapped[column] = Target(by_fold[fold(column)])
+    if "name.scientific" not in {t.field for t in mapped.values()}:
+        genus = next((c for c in table.columns if fold(c) == "genus" and c not in mapped), None)
+        if genus:  # a genus column and no species column: genus-level records, said so in the report
+            mapped[genus] = Target("name.scientific")
+            result.notes.append(f"no scientific-name column: column {genus!r} gives genus-level names")
     left = [c for c in table.columns if c not in mapped and fold(c) not in explicit]
     for column in left:
         target = _numeric_column(table, column, opts)

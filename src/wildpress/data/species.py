@@ -331,19 +331,27 @@ def _check(file: Path, allowed_roots: list[Path] | None,
 
 
 def load_species(files: Iterable[Path], strict: bool = False, allowed_roots: list[Path] | None = None,
-                 confinement: Confinement | None = None,
-                 keep_going: bool = False) -> tuple[list[Species], list[Problem]]:
+                 confinement: Confinement | None = None, keep_going: bool = False,
+                 cache=None) -> tuple[list[Species], list[Problem]]:
     """Validate every file before anything renders; raise DataError listing all problems.
 
     Warnings (unknown keys) become errors under ``strict``. Returns the species
     and the warnings that did not stop the build. With ``keep_going`` nothing
     is raised: species whose file has an error are left out and every problem
     (errors included) is returned. Duplicate ids are found among invalid files
-    too, so fixing one problem never reveals another.
+    too, so fixing one problem never reveals another. ``cache`` (see
+    :class:`wildpress.project.manifest.SpeciesCache`) returns the result for a
+    valid file whose content and pictures have not changed since it was checked.
     """
     species, problems, ids = [], [], []
     for file in files:
-        sp, found, species_id = _check(Path(file), allowed_roots, confinement)
+        hit = cache.get(Path(file)) if cache is not None else None
+        if hit is not None:
+            sp, found, species_id = hit, list(hit.warnings), hit.id
+        else:
+            sp, found, species_id = _check(Path(file), allowed_roots, confinement)
+            if sp is not None and cache is not None:
+                cache.put(Path(file), sp)
         problems += found
         if sp:
             species.append(sp)

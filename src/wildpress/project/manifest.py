@@ -44,6 +44,7 @@ class Manifest:
         self.path = Path(out_dir) / MANIFEST
         self.confinement = confinement  # inputs are hashed only where they may be read
         self.outputs: dict[str, dict] = {}
+        self.species: dict[str, dict] = {}  # real path of a valid species file -> its checked data
         self._hashes: dict[str, list] = {}  # real path -> [size, mtime_ns, inode, sha256]
         self._used: set[str] = set()
         self.existed = False
@@ -61,6 +62,7 @@ class Manifest:
         if isinstance(doc, dict) and doc.get("format") == FORMAT:
             self.outputs = {k: v for k, v in (doc.get("outputs") or {}).items() if isinstance(v, dict)}
             self._hashes = {k: v for k, v in (doc.get("files") or {}).items() if isinstance(v, list) and len(v) == 4}
+            self.species = {k: v for k, v in (doc.get("species") or {}).items() if isinstance(v, dict)}
             self.existed = True
 
     # -- hashing --------------------------------------------------------------------------------
@@ -155,9 +157,58 @@ class Manifest:
             return
         self._changed = False
         files = {k: v for k, v in self._hashes.items() if k in self._used}
+        species = {k: v for k, v in self.species.items() if k in self._used}
         doc = {"format": FORMAT, "generator": f"wildpress {__version__}", "outputs": dict(sorted(self.outputs.items())),
-               "files": dict(sorted(files.items()))}
+               "files": dict(sorted(files.items())), "species": dict(sorted(species.items()))}
         write_atomically(self.path, json.dumps(doc, indent=1, ensure_ascii=False).encode(), True)
+
+
+class SpeciesCache:
+    """Checked species files, so a build where nothing changed does not validate them again.
+
+    An entry is used only when the species file's content, every picture it
+    names, the wildpress version and the folders files may be read from are
+    all as they were when it was checked; anything else checks the file anew.
+    Only valid files are kept (their warnings with them).
+    """
+
+    def __init__(self, manifest: Manifest, confinement) -> None:
+        self.manifest = manifest
+        self.context = [__version__, sorted(str(r) for r in getattr(confinement, "roots", ()))]
+
+    @staticmethod
+    def _pictures(file: Path, data: dict) -> list[Path]:
+        pictures = [data.get("photo")] + list(data.get("gallery") or [])
+        return [file.parent / p["file"] for p in pictures if isinstance(p, dict) and p.get("file")]
+
+    def get(self, file: Path):
+        from ..data.species import Species
+        from ..errors import Problem
+
+        entry = self.manifest.species.get(os.path.realpath(file))
+        if not entry or entry.get("context") != self.context or self.manifest.file_hash(file) != entry.get("sha"):
+            return None
+        data = entry.get("data") or {}
+        if any(self.manifest.file_hash(p) != sha
+               for p, sha in zip(self._pictures(file, data), entry.get("pictures", []))):
+            return None
+        warnings = [Problem(Path(w[0]), *w[1:]) for w in entry.get("warnings", [])]
+        return Species(entry["id"], Path(file), data, warnings)
+
+    def put(self, file: Path, species) -> None:
+        try:
+            data = json.loads(json.dumps(species.data))
+        except (TypeError, ValueError):
+            return
+        if data != species.data:  # not plain JSON data: check it every time instead
+            return
+        real = os.path.realpath(file)
+        self.manifest.species[real] = {
+            "context": self.context, "sha": self.manifest.file_hash(file), "id": species.id, "data": data,
+            "pictures": [self.manifest.file_hash(p) for p in self._pictures(file, data)],
+            "warnings": [[str(w.file), w.line, w.column, w.path, w.message, w.severity] for w in species.warnings]}
+        self.manifest._used.add(real)
+        self.manifest._changed = True
 
 
 def _is_regular(info: os.stat_result) -> bool:
