@@ -117,10 +117,12 @@ class SectionedCommand(click.Command):
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         groups: dict[str, list[tuple[str, str]]] = {name: [] for name in SECTIONS}
         for param in self.get_params(ctx):
+            if not isinstance(param, click.Option):  # arguments are in the usage line (click 8.5 lists them too)
+                continue
             record = param.get_help_record(ctx)
             if record is None:
                 continue
-            section = section_of(self.name, param) if isinstance(param, click.Option) else None
+            section = section_of(self.name, param)
             groups[section or OTHER].append(record)
         for name in SECTIONS:
             if groups[name]:
