@@ -15,7 +15,7 @@ from .cli_help import SectionedCommand, SectionedGroup
 from .errors import DataError
 
 
-from .cli_options import (_PRINT_FLAGS, _batch_options, _card_options, _card_settings, _given, _limit_options,
+from .cli_options import (PROJECT_OPTION, _PRINT_FLAGS, _batch_options, _card_options, _card_settings, _given, _limit_options,
                           _parse_options, _print_options, _print_settings, _reports_errors)
 
 
@@ -188,9 +188,7 @@ def _preview_options(func):
         click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
                      help="How many documents render at the same time (default: one per processor core; 1 uses the "
                           "least memory)."),
-        click.option("--project", "project_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
-                     help="The project file (wildpress.yaml) to build. Default: ./wildpress.yaml when the current "
-                          "folder has one (see `wildpress new`)."),
+        PROJECT_OPTION,
     ]
     for flag in reversed(flags):
         func = flag(func)

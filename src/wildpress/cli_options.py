@@ -174,6 +174,12 @@ def _card_settings(card_marks, sheet, duplex, fold, gutter, back_offset, imposit
                               back_offset=parse_offset(back_offset), mode=imposition, gutter_mm=gutter)
 
 
+PROJECT_OPTION = click.option(
+    "--project", "project_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+    help="The project file (wildpress.yaml) to build. Default: ./wildpress.yaml when the current "
+         "folder has one (see `wildpress new`).")
+
+
 def _batch_options(func):
     """How a build runs: workers, incremental rebuilds, filters, shards, reports."""
     flags = [
@@ -195,9 +201,7 @@ def _batch_options(func):
         click.option("--json", "json_report", type=click.Path(path_type=Path), default=None, metavar="FILE",
                      help="Also write a report of the build (built, up to date, failed, stale) as JSON to FILE, for "
                           "scripts (- prints it)."),
-        click.option("--project", "project_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
-                     help="The project file (wildpress.yaml) to build. Default: ./wildpress.yaml when the current "
-                          "folder has one (see `wildpress new`)."),
+        PROJECT_OPTION,
     ]
     for flag in reversed(flags):
         func = flag(func)
