@@ -18,11 +18,12 @@ from pathlib import Path
 import yaml
 
 from ..errors import UsageError, WildpressError
-from ..safety.confine import Confinement
+from ..safety.confine import Confinement, Refused, read_regular
 from ..safety.outputs import write_atomically
 from .schema import MAX_ID, SPECIES_SCHEMA, UNITS
 from .cleaning import (REPORT_HEADER, FIELDS, UNIT_WORDS, _QUANTITY, Substitution, RowError, Target, ImportResult, fold, slug, Options, _Row)
 from .tables import Table, read_table
+from .yamlsafe import YAMLProblem, load_file
 
 
 # Column names (folded) that mean a field although they are not spelled like it.
@@ -76,7 +77,10 @@ def load_mapping(path: Path | None, confinement: Confinement, overrides: list[st
     """The mapping file (if any), then ``--map COLUMN=FIELD`` overrides and command-line options."""
     opts = Options()
     if path is not None:
-        doc = yaml.safe_load(confinement.read_text(path, max_bytes=1024 * 1024)) or {}
+        try:  # the same strict loader as species files: no tags, no aliases, size-capped, confined
+            doc = load_file(path, confinement).data or {}
+        except YAMLProblem as exc:
+            raise UsageError(str(exc.problem)) from None
         if not isinstance(doc, dict):
             raise UsageError(f"{path}: a mapping file is a mapping with `columns:` (and optional separators, "
                              "missing, defaults, source)")
@@ -266,8 +270,9 @@ def _write_report(result: ImportResult, force: bool) -> None:
     path = result.report
     if path.exists() and not force:
         try:
-            ours = path.read_text(errors="replace").startswith(REPORT_HEADER)
-        except OSError:
+            head = read_regular(path, 16 * 1024 * 1024)  # never a FIFO or a device, never a huge file
+            ours = head.decode("utf-8", "replace").startswith(REPORT_HEADER)
+        except (OSError, Refused):
             ours = False
         if not ours:
             raise WildpressError(f"{path} exists and is not an import report; not overwriting it "

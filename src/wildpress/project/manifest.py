@@ -56,8 +56,10 @@ class Manifest:
         if not _is_regular(info) or info.st_size > MAX_MANIFEST_BYTES:
             return
         try:
-            doc = json.loads(self.path.read_text("utf-8"))
-        except (OSError, ValueError, UnicodeDecodeError):
+            from ..safety.confine import Refused, read_regular
+
+            doc = json.loads(read_regular(self.path, MAX_MANIFEST_BYTES).decode("utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError, Refused):
             return  # a damaged manifest only costs a full rebuild
         if isinstance(doc, dict) and doc.get("format") == FORMAT:
             self.outputs = {k: v for k, v in (doc.get("outputs") or {}).items() if isinstance(v, dict)}
