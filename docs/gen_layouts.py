@@ -84,15 +84,10 @@ def generate() -> str:
 
 
 def main() -> int:
-    text = generate()
-    if "--check" in sys.argv[1:]:
-        if not OUT.exists() or OUT.read_text(encoding="utf-8") != text:
-            print(f"{OUT} is out of date: run python docs/gen_layouts.py", file=sys.stderr)
-            return 1
-        return 0
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT}")
-    return 0
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _write import write_or_check
+
+    return write_or_check(OUT, generate(), "gen_layouts.py")
 
 
 if __name__ == "__main__":

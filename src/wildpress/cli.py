@@ -15,7 +15,7 @@ from .cli_help import SectionedCommand, SectionedGroup
 from .errors import DataError
 
 
-from .cli_options import (PROJECT_OPTION, _PRINT_FLAGS, _batch_options, _card_options, _card_settings, _given, _limit_options,
+from .cli_options import (PROJECT_OPTION, apply_flags, _PRINT_FLAGS, _batch_options, _card_options, _card_settings, _given, _limit_options,
                           _parse_options, _print_options, _print_settings, _reports_errors)
 
 
@@ -190,9 +190,7 @@ def _preview_options(func):
                           "least memory)."),
         PROJECT_OPTION,
     ]
-    for flag in reversed(flags):
-        func = flag(func)
-    return func
+    return apply_flags(flags, func)
 
 
 def _preparer(ctx, species, layouts, sizes, out_dir, project_file):

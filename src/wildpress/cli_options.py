@@ -13,6 +13,13 @@ from .errors import DataError, WildpressError
 
 
 
+def apply_flags(flags: list, func):
+    """Apply option decorators so they show in --help in the order listed."""
+    for flag in reversed(flags):
+        func = flag(func)
+    return func
+
+
 def _reports_errors(func):
     """Print WildpressErrors as clean messages with their exit code; never a traceback.
 
@@ -77,9 +84,7 @@ def _limit_options(func):
                      metavar="PAGES",
                      help="Most pages one document may have before it is stopped (decks: at least 4 per card)."),
     ]
-    for flag in reversed(flags):
-        func = flag(func)
-    return func
+    return apply_flags(flags, func)
 
 
 def _parse_options(pairs: tuple[str, ...]) -> dict:
@@ -126,9 +131,7 @@ def _card_options(func):
         click.option("--deck-name", default="deck", show_default=True,
                      help="File name of a deck (every species in one PDF): DECK-flashcards-SIZE.pdf."),
     ]
-    for flag in reversed(flags):
-        func = flag(func)
-    return func
+    return apply_flags(flags, func)
 
 
 def _print_options(func):
@@ -154,9 +157,7 @@ def _print_options(func):
         click.option("--overlap", default="10mm", show_default=True, metavar="LENGTH",
                      help="With --tile: how far neighbouring sheets overlap, for gluing."),
     ]
-    for flag in reversed(flags):
-        func = flag(func)
-    return func
+    return apply_flags(flags, func)
 
 
 def _print_settings(bleed, print_marks, pdf_variant, tagged, tile, overlap, **_) -> dict:
@@ -203,9 +204,7 @@ def _batch_options(func):
                           "scripts (- prints it)."),
         PROJECT_OPTION,
     ]
-    for flag in reversed(flags):
-        func = flag(func)
-    return func
+    return apply_flags(flags, func)
 
 
 _PRINT_FLAGS = {"bleed": "bleed", "print_marks": "marks", "pdf_variant": "variant", "tagged": "tagged",

@@ -16,7 +16,6 @@ HTML and CSS.
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import json
 import os
 import shutil
@@ -31,6 +30,7 @@ from .. import __version__
 from ..errors import DataError, OutputError, Problem, WildpressError
 from ..jobs import BuildResult
 from ..safety.outputs import write_atomically
+from ..safety.confine import Refused, read_regular
 from .manifest import Manifest
 
 PREVIEW_FOLDER = ".wildpress-preview"
@@ -86,10 +86,10 @@ def thumbnails(pdf: Path, digest: str, folder: Path) -> dict:
     target = folder / digest
     meta_file = target / "meta.json"
     try:
-        meta = json.loads(meta_file.read_text("utf-8"))
+        meta = json.loads(read_regular(meta_file, 1024 * 1024).decode("utf-8"))
         if isinstance(meta, dict) and len(meta.get("files", ())) == meta.get("pages"):
             return meta
-    except (OSError, ValueError):
+    except (OSError, ValueError, Refused):
         pass
     import pypdfium2 as pdfium
 
@@ -133,14 +133,6 @@ def _preview_folder(out: Path) -> Path:
     return folder
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 # -- what goes on the sheet -------------------------------------------------------------------
 def _names(out: Path, manifest: Manifest, result: BuildResult | None) -> list[tuple[str, str]]:
     """(file name, state) of every output to show, tiled copies beside their document."""
@@ -159,7 +151,7 @@ def _names(out: Path, manifest: Manifest, result: BuildResult | None) -> list[tu
     return unique
 
 
-def _card(out: Path, folder: Path, name: str, state: str, entry: dict) -> Card:
+def _card(out: Path, folder: Path, name: str, state: str, entry: dict, manifest: Manifest) -> Card:
     label = str(entry.get("job") or name)
     parts = label.split(" / ", 2)
     group, layout, size = (parts + ["", ""])[:3] if len(parts) == 3 else (Path(name).stem, "", "")
@@ -168,7 +160,7 @@ def _card(out: Path, folder: Path, name: str, state: str, entry: dict) -> Card:
     path = out / name
     try:
         card.bytes = os.stat(path).st_size
-        digest = str(entry.get("sha256") or "") or _sha256(path)
+        digest = str(entry.get("sha256") or "") or manifest.file_hash(path, output=True)
         meta = thumbnails(path, digest, folder)
     except Exception as exc:  # noqa: BLE001 - a damaged or vanished PDF costs its preview only
         card.error = f"no preview: {exc}"
@@ -248,7 +240,7 @@ def write_preview(out: str | Path, result: BuildResult | None = None, error: Bas
     out.mkdir(parents=True, exist_ok=True)
     folder = _preview_folder(out)
     manifest = Manifest(out)
-    cards = [_card(out, folder, name, state, manifest.outputs.get(name, {}))
+    cards = [_card(out, folder, name, state, manifest.outputs.get(name, {}), manifest)
              for name, state in _names(out, manifest, result)]
     keep = {str(e.get("sha256")) for e in manifest.outputs.values()} | {c.thumbs[0].split("/")[1]
                                                                         for c in cards if c.thumbs}
@@ -258,9 +250,9 @@ def write_preview(out: str | Path, result: BuildResult | None = None, error: Bas
     root = os.path.realpath(root or os.getcwd())
     noted = {w for c in cards for w in c.warnings}
     loose = [_problem(w, root) for w in (result.warnings if result else []) if str(w) not in noted]
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    html = env.get_template("contact_sheet.html.j2").render(
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    source = read_regular(Path(__file__).parent / "contact_sheet.html.j2", 1024 * 1024).decode("utf-8")
+    html = env.from_string(source).render(
         version=__version__, title=title or out.resolve().parent.name, groups=_groups(cards), cards=cards,
         failures=_failures(result, error, root), stopped=error is not None, warnings=loose, short=lambda t: _short(t, root),
         size=_size, total_pages=sum(c.pages for c in cards), total_bytes=sum(c.bytes for c in cards),
