@@ -7,6 +7,7 @@ job to the renderer for its layout's kind, and writes each PDF atomically.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 import re
@@ -17,6 +18,7 @@ from typing import Callable, Iterable
 
 from .errors import DataError, RenderError, UsageError, WildpressError
 from .layout.formatting import check_language
+from .i18n.catalogue import check_catalogues
 from .layout.layouts import Layout, load_layout
 from .printing.production import Production
 from .jobs import CACHE_FOLDER, DEFAULT_PATTERN, BuildResult, Failure, Job, Output, Settings  # noqa: F401
@@ -106,6 +108,8 @@ def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | 
     for target in targets:
         target.settings = target.settings or settings
         check_language(target.settings.lang)
+        if target.settings.back_lang:
+            check_language(target.settings.back_lang)
         target.settings.limits.check()
     if shard is not None:
         parse_shard(shard)  # a bad --shard fails before anything is read
@@ -113,6 +117,10 @@ def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | 
     if jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {jobs}")
     project = Path(project_dir or Path.cwd()).resolve()
+    for target in targets:  # its locale/ and fonts/ are searched before wildpress's own
+        if target.settings.project_dir is None:
+            target.settings = dataclasses.replace(target.settings, project_dir=str(project))
+        check_catalogues(target.settings)
     named = [Path(p) for p in species or []]
     paths = named or default_species_paths(project)
     files = find_species_files(paths)
@@ -163,7 +171,8 @@ def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | 
         target.settings.created = target.settings.created or settings.created
 
     manifest.confinement = confinement
-    fonts = [fonts_dir()] + ([project / "fonts"] if (project / "fonts").is_dir() else [])
+    # The project's own fonts and catalogues (locale/) change outputs like the bundled ones.
+    fonts = [fonts_dir()] + [project / name for name in ("fonts", "locale") if (project / name).is_dir()]
     todo = []
     for job in selected:
         name = names[id(job)]

@@ -43,7 +43,18 @@ def main() -> None:
               help="A layout's own setting, e.g. -O accent=#7a3b12 (repeatable); `wildpress layouts` lists each "
                    "layout's options.")
 @click.option("--lang", default="en", show_default=True,
-              help="Language to print, as a code (en, ru, ...): texts written per language are printed in it.")
+              help="Language to print, as a code (en, es, fr, de, pt, ru, zh, ar, or pt-BR...): the layouts' words, "
+                   "numbers, country names and the species' texts. A text the species lacks in it is an error "
+                   "(see --fallback).")
+@click.option("--back-lang", default=None, metavar="LANG",
+              help="Flashcards: print the backs in this language, the fronts in --lang (for language classes).")
+@click.option("--units", type=click.Choice(["source", "metric", "imperial", "both"]), default="source",
+              show_default=True,
+              help="Measurements as written (source), converted to metric or imperial, or both (1–1.36 m (3.3–4.5 "
+                   "ft)); converted figures keep the source's precision.")
+@click.option("--fallback", is_flag=True,
+              help="Print texts the species lacks in --lang in its own language instead of failing; the build "
+                   "lists each field it used.")
 @click.option("--organisation", default="", help="Your organisation: printed in kickers and footers and "
               "recorded as the PDF's author. Nothing is printed without it (a project's brand sets it too).",
               show_default=False)
@@ -61,7 +72,8 @@ def main() -> None:
 @_limit_options
 @_reports_errors
 @click.pass_context
-def build(ctx, species, layouts, sizes, orientation, out_dir, option_pairs, lang, organisation, strict, force,
+def build(ctx, species, layouts, sizes, orientation, out_dir, option_pairs, lang, back_lang, units, fallback,
+          organisation, strict, force,
           photo_ppi, time_limit, memory_limit, max_pages, jobs, keep_going, only, shard, clean, json_report,
           project_file, **card_flags):
     """Render SPECIES files or folders to PDFs; in a project folder, build the project.
@@ -76,7 +88,8 @@ def build(ctx, species, layouts, sizes, orientation, out_dir, option_pairs, lang
     options = _parse_options(option_pairs)
     if card_flags["front"]:
         options["front"] = card_flags["front"]
-    base = Settings(lang=lang, organisation=organisation, force=force, deck_name=card_flags["deck_name"],
+    base = Settings(lang=lang, back_lang=back_lang, units=units, fallback=fallback, organisation=organisation,
+                    force=force, deck_name=card_flags["deck_name"],
                     cards=_card_settings(**card_flags), limits=Limits(time_limit, memory_limit, max_pages),
                     photo_ppi=photo_ppi, **_print_settings(**card_flags))
     _, arguments = _build_arguments(ctx, species, layouts, sizes, out_dir, project_file, base, options, orientation,
@@ -149,8 +162,9 @@ def _project_build(ctx, project, base, options, orientation, card_flags) -> dict
     from .build import Target
 
     settings = project.settings(base)
-    if _given(ctx, "lang"):
-        settings = dataclasses.replace(settings, lang=base.lang)
+    for name in ("lang", "back_lang", "units", "fallback"):
+        if _given(ctx, name):
+            settings = dataclasses.replace(settings, **{name: getattr(base, name)})
     if _given(ctx, "organisation"):
         settings = dataclasses.replace(settings, organisation=base.organisation)
     if _given(ctx, "photo_ppi"):
@@ -323,15 +337,23 @@ def import_(table, overrides, mapping, out_dir, separators, missing, key, sheet,
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
               help="text: for people; json: for other programs; github: notes on the pull request's changed lines "
                    "(in GitHub Actions).")
+@click.option("--lang", "langs", multiple=True, metavar="LANG",
+              help="Also check each file can print in LANG (repeatable, or comma-separated: --lang ru,zh): every "
+                   "text that lacks it, and every character no font has, with file and line.")
 @_reports_errors
-def validate(paths, strict, fmt):
+def validate(paths, strict, fmt, langs):
     """Check species files or folders; print every problem; exit 1 if any.
 
     Files are read by the same rule as `build`: inside the current folder or a folder named here.
     """
     from .data.validation import validate_paths
 
-    report = validate_paths(list(paths), Path.cwd(), strict=strict)
+    from .layout.formatting import check_language
+
+    langs = [code.strip() for given in langs for code in given.split(",") if code.strip()]
+    for code in langs:
+        check_language(code)
+    report = validate_paths(list(paths), Path.cwd(), strict=strict, langs=langs)
     if not report.files:
         raise click.UsageError("no species files found")
     if fmt == "json":

@@ -19,6 +19,7 @@ import click
 INPUT = "Input"
 OUTPUT = "Output"
 LAYOUT = "Layout"
+LANGUAGE = "Language and units"
 PRINT = "Print production"
 CARDS = "Flashcards"
 BATCH = "Batch (jobs, filters, shards)"
@@ -26,14 +27,18 @@ LIMITS = "Limits"
 OTHER = "Other options"
 
 #: Headings in the order they are printed.
-SECTIONS = (INPUT, OUTPUT, LAYOUT, PRINT, CARDS, BATCH, LIMITS, OTHER)
+SECTIONS = (INPUT, OUTPUT, LAYOUT, LANGUAGE, PRINT, CARDS, BATCH, LIMITS, OTHER)
 
 #: Option (its longest flag, optionally prefixed by a command name) -> heading.
 OPTION_SECTIONS: dict[str, str] = {
     # build
     "--project": INPUT,
     "--strict": INPUT,
-    "--lang": LAYOUT,
+    "--lang": LANGUAGE,
+    "validate --lang": LANGUAGE,
+    "--back-lang": LANGUAGE,
+    "--units": LANGUAGE,
+    "--fallback": LANGUAGE,
     "--out": OUTPUT,
     "--force": OUTPUT,
     "--photo-ppi": OUTPUT,

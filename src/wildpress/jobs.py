@@ -136,6 +136,10 @@ class Settings:
     """Build-wide settings that are not layout options."""
 
     lang: str = "en"
+    back_lang: str | None = None  # flashcards: the backs in another language (--back-lang)
+    units: str = "source"  # source | metric | imperial | both (--units)
+    fallback: bool = False  # fields not given in `lang` print in the species' own language (--fallback)
+    project_dir: str | None = None  # its locale/ and fonts/ folders are searched first; None: the current folder
     organisation: str = ""  # printed in kickers and footers and recorded as author; nothing if empty
     brand: Brand = field(default_factory=Brand)  # the project's brand block (its name wins over organisation)
     force: bool = False

@@ -32,6 +32,7 @@ UNITS = {
     "g": "g", "kg": "kg", "t": "t", "lb": "lb", "oz": "oz",
     "m2": "m²", "ha": "ha", "km2": "km²", "mi2": "mi²", "acre": "acres",
     "km/h": "km/h", "mph": "mph", "m/s": "m/s",
+    "ft2": "ft²",
     "s": "s", "min": "min", "h": "h",
     "days": "days", "weeks": "weeks", "months": "months", "years": "years",
 }
@@ -148,6 +149,11 @@ SPECIES_SCHEMA: dict = {
     **_obj(
         {
             "schema": {"const": SCHEMA_VERSION, "description": "Format version; must be `1`."},
+            "lang": {"type": "string", "pattern": LANG_KEY, "maxLength": 35,
+                     "title": "language code (en, ru, zh, pt-BR...)",
+                     "description": "Language of the texts written as plain strings (default `en`). Texts given per "
+                                    "language (`{en: ..., ru: ...}`) say their own; building in a language a text "
+                                    "lacks is an error unless `--fallback` allows this language instead."},
             "id": {
                 "type": "string", "pattern": ID_PATTERN, "maxLength": MAX_ID,
                 "title": "id (lower-case letters and digits joined by single hyphens, e.g. amur-leopard)",

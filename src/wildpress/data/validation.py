@@ -192,11 +192,14 @@ def _species_despite(project_file: Path, project: Path) -> list[Path]:
     return found or default_species_paths(project)
 
 
-def validate_paths(paths: list[Path], project: Path, strict: bool = False) -> ValidationReport:
+def validate_paths(paths: list[Path], project: Path, strict: bool = False,
+                   langs: list[str] | None = None) -> ValidationReport:
     """Validate the species files in ``paths`` (default: the project's, else the bundled samples).
 
     Without ``paths`` in a folder holding a project file (``wildpress.yaml``), the project
-    file is checked too and its ``species`` are validated; its problems come first.
+    file is checked too and its ``species`` are validated; its problems come first. For each
+    language of ``langs``, every valid file's texts that lack it and every character no
+    bundled or project font has are problems too (what `build --lang` would refuse).
     """
     from ..build import default_species_paths
     from ..project.config import find_project, load_project
@@ -219,11 +222,13 @@ def validate_paths(paths: list[Path], project: Path, strict: bool = False) -> Va
         report.sort()
         return report
     confinement = Confinement.for_project(project, named or [p for p in search if p == sample_species_dir()])
-    try:
-        species, problems = load_species(files, strict=strict, confinement=confinement)
-        report.valid = len(species)
-    except DataError as exc:
-        problems = exc.problems
+    species, problems = load_species(files, strict=strict, confinement=confinement, keep_going=True)
+    report.valid = len(species)
+    if langs:
+        from ..i18n.preflight import language_problems
+
+        problems += language_problems(species, langs, project)
+        report.valid = len({str(sp.file) for sp in species} - {str(p.file) for p in problems if p.severity == "error"})
     report.problems += problems
     report.sort()
     return report

@@ -33,6 +33,7 @@ from ..printing.sizes import MM
 from .context import DEFAULT_ACCENT, template_context
 from .document import render_document
 from .formatting import localise
+from ..i18n.catalogue import N_
 from .fit import PX
 from .pagefill import _walk, check_within_page
 
@@ -49,8 +50,13 @@ def render_booklet(renderer, job, settings) -> tuple[bytes, int]:
     if settings.tagged:
         raise UsageError(f"{job.label}: --tagged is not supported for booklets (the fact sheets' tags "
                          "do not survive joining them into one file); build the fact sheets with --tagged")
+    from ..i18n.preflight import preflight
+    from .context import job_words
+
     prod = Production.from_settings(settings)
-    species = ordered(job.species_list, job.options.get("order", "file"), settings.lang)
+    words = job_words(job, settings)
+    preflight(job, settings, [words])
+    species = ordered(job.species_list, job.options.get("order", "file"), words)
     sheet_layout = dataclasses.replace(job.layout, manifest={**job.layout.manifest, "kind": "document",
                                                              "template": SHEET_TEMPLATE})
     front_pages = len(_render(renderer, job, settings, prod, "front", species, [0] * len(species), 0, 0)[0].pages)
@@ -79,10 +85,10 @@ def render_booklet(renderer, job, settings) -> tuple[bytes, int]:
     if blanks:
         blank, _ = _render(renderer, job, settings, prod, "blank", species, starts, page, total, blanks)
         parts.append(_finish(renderer, blank, prod))
-    return join(parts, species, starts, page, settings.lang), total + blanks
+    return join(parts, species, starts, page, words), total + blanks
 
 
-def ordered(species_list: list, order: str, lang: str) -> list:
+def ordered(species_list: list, order: str, lang) -> list:
     """The species as given (the build passes them sorted by file), or by common name."""
     if order == "name":
         return sorted(species_list, key=lambda sp: str(localise(sp.data["name"]["common"], lang)).casefold())
@@ -115,11 +121,14 @@ def _render(renderer, job, settings, prod, part, species, starts, credits_page, 
     push one off it: when they would meet, the cover goes without its list of names,
     and if the title alone is too long the build fails saying so.
     """
+    from .context import job_words
+
+    words = job_words(job, settings)
     for names in (True, False):
-        context = template_context(job, settings, renderer.confinement)
+        context = template_context(job, settings, renderer.confinement, words)
         context["booklet"] = booklet_context(job, settings, context, part, species, starts, credits_page, total,
-                                             blanks, names)
-        html = renderer.html(job.layout, context, settings.lang)
+                                             blanks, names, words)
+        html = renderer.html(job.layout, context, words)
         document = renderer.render(html, job.layout, job.size, roots=sorted({sp.file.parent for sp in species}),
                                    **prod.render_options())
         if part != "front" or not cover_clash(document):
@@ -154,11 +163,13 @@ def _finish(renderer, document, prod) -> bytes:
 
 
 def booklet_context(job, settings, context, part, species, starts, credits_page, total, blanks=0,
-                    names=True) -> dict:
+                    names=True, words=None) -> dict:
     """What ``booklet.html.j2`` sees as ``booklet``: the part to set and everything it lists."""
-    lang = settings.lang
+    from ..i18n.words import as_words
+
+    lang = words = words or as_words(settings.lang)
     accent = job.options.get("accent") or settings.brand.accent or DEFAULT_ACCENT
-    title = (job.options.get("title") or "").strip() or "Species fact sheets"
+    title = (job.options.get("title") or "").strip() or words._("Species fact sheets")
     page = context["page"]
     width, height, bleed = page["width_mm"], page["height_mm"], page["bleed_mm"]
     with_photo = [sp for sp in species if sp.data.get("photo")][:COVER_PHOTOS]
@@ -167,30 +178,35 @@ def booklet_context(job, settings, context, part, species, starts, credits_page,
              for sp, (x, y, w, h) in zip(with_photo, mosaic(len(with_photo), *art))]
     entries = [{"species": sp.data, "id": sp.id, "page": start, "anchor": f"toc-{i}"}
                for i, (sp, start) in enumerate(zip(species, starts))]
-    categories = {sp.data["status"]["category"]: sp.data["status"]["name"] for sp in species if sp.data.get("status")}
+    categories = {sp.data["status"]["category"]: words.status_name(sp.data["status"]["category"])
+                  for sp in species if sp.data.get("status")}
     order = ["EX", "EW", "CR", "EN", "VU", "NT", "LC", "DD", "NE"]
     return {
         "part": part, "title": title, "accent": accent, "count": len(species),
         "year": context["meta"]["created"][:4], "organisation": settings.org_name,
-        "doc_title": f"{title} – booklet",
+        "doc_title": words._("%(title)s – booklet", title=title),
         "art": dict(zip("xywh", art)), "tiles": tiles,
         "cover_names": [localise(sp.data["name"]["common"], lang) for sp in with_photo],
         "names": [e["species"]["name"]["common"] for e in entries] if names and len(entries) <= COVER_NAMES else [],
         "entries": entries, "credits_page": credits_page, "total": total, "blanks": blanks,
         "legend": [(code, categories[code]) for code in order if code in categories],
-        "groups": [credit_group(e, i) for i, e in enumerate(entries)],
+        "groups": [credit_group(e, i, words) for i, e in enumerate(entries)],
         "maps": any((sp.data.get("range") or {}).get("countries") for sp in species),
         "start": credits_page if part == "credits" else 1,
     }
 
 
-def credit_group(entry: dict, index: int) -> dict:
+def credit_group(entry: dict, index: int, words=None) -> dict:
     """One species' photo credits (photo, then gallery) and sources, for the credits page."""
+    from ..i18n.words import as_words
+
+    w = as_words(words or "en")
     data = entry["species"]
     photos = []
     gallery = data.get("gallery") or []
-    for role, photo in [("Photo", data.get("photo"))] + [
-            (f"Gallery {n}" if len(gallery) > 1 else "Gallery", g) for n, g in enumerate(gallery, 1)]:
+    for role, photo in [(w._(N_("Photo")), data.get("photo"))] + [
+            (w._("Gallery %(number)s", number=n) if len(gallery) > 1 else w._("Gallery"), g)
+            for n, g in enumerate(gallery, 1)]:
         if photo:
             try:
                 licence = normalise(photo["licence"])

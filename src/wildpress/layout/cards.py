@@ -13,9 +13,11 @@ from pathlib import Path
 
 from . import ladder as _ladder
 from ..errors import Problem
-from .context import template_context
+from .context import job_words, template_context
 from .fit import PX, check_pages, fit_items, split_pages
-from .formatting import country, key_stats, localise, quantity, typeset
+from .formatting import key_stats, quantity, typeset
+from ..i18n.catalogue import N_
+from ..i18n.words import Words, as_words
 from ..printing.imposition import impose
 from ..printing.sizes import MM, PaperSize
 
@@ -27,97 +29,83 @@ MAX_FACTS, MIN_FACTS = 6, 4
 # address, or the name and web address without a logo; a long address prints as its host alone.
 BRAND_LOGO_LINES, BRAND_LOGO_MM, BRAND_SITE_MAX = 2, 18.0, 40
 
-THREATENED = {"CR": "critically endangered", "EN": "endangered", "VU": "vulnerable",
-              "EW": "extinct-in-the-wild"}
-GENUS_NOUN = {"Panthera": "big cat", "Acinonyx": "big cat", "Puma": "big cat"}
-FAMILY_NOUN = {"Felidae": "wild cat", "Canidae": "member of the dog family", "Ursidae": "bear",
-               "Balaenopteridae": "whale", "Balaenidae": "whale", "Delphinidae": "dolphin",
-               "Accipitridae": "bird of prey", "Falconidae": "bird of prey", "Strigidae": "owl",
-               "Alcidae": "seabird", "Cheloniidae": "sea turtle", "Pinaceae": "conifer",
-               "Cupressaceae": "conifer", "Hominidae": "great ape", "Elephantidae": "elephant"}
-CLUES = (("weight", "weighs {}"), ("length", "measures {}"), ("wingspan", "has a wingspan of {}"),
-         ("height", "stands {} tall"), ("diameter", "has a trunk {} across"))
-
-
-def base_pt(size: PaperSize) -> float:
-    """Body size for a card: 9.3 pt on A7, in proportion to the card's short side.
-
-    An A5 card is an A7 card scaled by two, so its type is twice as large and
-    its back is as full; the floor keeps poker cards legible, the ceiling
-    keeps A4 "cards" from turning into posters.
-    """
-    short_mm = min(size.width_mm, size.height_mm)
-    return round(min(22.0, max(8.0, 9.3 * short_mm / 74)), 2)
-
-
-def type_sizes(size: PaperSize, scale: float) -> dict[str, float]:
-    """Point sizes of every text role at ``scale``; none goes below the legibility floor."""
-    body = base_pt(size) * scale
-    roles = {"body": 1.0, "title": 1.75, "sci": 1.12, "label": 0.8, "value": 1.1, "big": 2.2, "monogram": 6.0}
-    return {role: round(max(MIN_PT, body * factor), 2) for role, factor in roles.items()}
-
-
+# Quiz words: each a whole phrase in the catalogue, so translators can word it their own way.
+THREATENED = {"CR": N_("critically endangered"), "EN": N_("endangered"), "VU": N_("vulnerable"),
+              "EW": N_("extinct-in-the-wild")}
+GENUS_NOUN = {"Panthera": N_("big cat"), "Acinonyx": N_("big cat"), "Puma": N_("big cat")}
+FAMILY_NOUN = {"Felidae": N_("wild cat"), "Canidae": N_("member of the dog family"), "Ursidae": N_("bear"),
+               "Balaenopteridae": N_("whale"), "Balaenidae": N_("whale"), "Delphinidae": N_("dolphin"),
+               "Accipitridae": N_("bird of prey"), "Falconidae": N_("bird of prey"), "Strigidae": N_("owl"),
+               "Alcidae": N_("seabird"), "Cheloniidae": N_("sea turtle"), "Pinaceae": N_("conifer"),
+               "Cupressaceae": N_("conifer"), "Hominidae": N_("great ape"), "Elephantidae": N_("elephant")}
+GROUP_NOUN = {"mammal": N_("mammal"), "bird": N_("bird"), "reptile": N_("reptile"), "amphibian": N_("amphibian"),
+              "fish": N_("fish"), "insect": N_("insect"), "invertebrate": N_("invertebrate"),
+              "plant": N_("plant"), "fungus": N_("fungus")}
+CLUES = (("weight", N_("weighs %(amount)s")), ("length", N_("measures %(amount)s")),
+         ("wingspan", N_("has a wingspan of %(amount)s")), ("height", N_("stands %(amount)s tall")),
+         ("diameter", N_("has a trunk %(amount)s across")))
 # English country names that take "the" in a sentence ("lives in the United States").
 _THE = ("United ", "Czech ", "Dominican ", "Central African ", "Netherlands", "Philippines", "Bahamas",
         "Gambia", "Maldives", "Faroe Islands", "Marshall Islands", "Solomon Islands", "Falkland Islands")
 
 
-def _places(codes: list[str], lang: str) -> str:
-    from babel.lists import format_list
-
-    names = [country(c, lang) for c in codes]
-    if lang.split("-")[0] == "en":
+def _places(codes: list[str], w: Words) -> str:
+    names = [w.country(c) for c in codes]
+    if w.locale.language == "en":
         names = [f"the {n}" if n.startswith(_THE) else n for n in names]
-    return format_list(names, locale=lang.replace("-", "_"))
+    return w.join(names)
 
 
-def _phrase(q: dict, lang: str) -> str:
-    text = quantity(q, lang)
+def _phrase(q: dict, w: Words) -> str:
+    text = quantity(q, w)
     return text[0].lower() + text[1:] if text[:1].isupper() else text
 
 
-def question(species: dict, lang: str = "en") -> str | None:
+def question(species: dict, lang: "str | Words" = "en") -> str | None:
     """A quiz question built only from the data: status, kind of animal, range, a size.
 
     'Which critically endangered big cat lives in Russia and China and weighs
-    25–48 kg?' Returns None if the data offers no clue that does not give the
-    answer away.
+    25–48 kg?' Every phrase comes from the catalogue. Returns None if the data
+    offers no clue that does not give the answer away.
     """
+    w = as_words(lang)
     taxon = species.get("taxon") or {}
     genus = species["name"]["scientific"].split()[0]
-    noun = GENUS_NOUN.get(genus) or FAMILY_NOUN.get(taxon.get("family", "")) or taxon.get("group")
+    noun = GENUS_NOUN.get(genus) or FAMILY_NOUN.get(taxon.get("family", "")) or GROUP_NOUN.get(taxon.get("group"))
     if not noun:
         return None
-    noun = {"plant": "plant", "fungus": "fungus"}.get(noun, noun)
     adjective = THREATENED.get((species.get("status") or {}).get("category"))
-    subject = f"Which {adjective + ' ' if adjective else ''}{noun}"
     clues = []
     codes = (species.get("range") or {}).get("countries") or []
     if 1 <= len(codes) <= 3:
-        verb = "grows" if taxon.get("group") in ("plant", "fungus") else "lives"
-        clues.append(f"{verb} in {_places(codes, lang)}")
+        where = N_("grows in %(places)s") if taxon.get("group") in ("plant", "fungus") else N_("lives in %(places)s")
+        clues.append(w._(where, places=_places(codes, w)))
     measurements = species.get("measurements") or {}
     for key, template in CLUES:
         if key in measurements and len(clues) < 2:
-            clues.append(template.format(_phrase(measurements[key], lang)))
+            clues.append(w._(template, amount=_phrase(measurements[key], w)))
     if not clues:
         return None
-    return f"{subject} {' and '.join(clues)}?"
+    clue = clues[0] if len(clues) == 1 else w._("%(first)s and %(second)s", first=clues[0], second=clues[1])
+    if adjective:
+        return w._("Which %(status)s %(noun)s %(clues)s?", status=w._(adjective), noun=w._(noun), clues=clue)
+    return w._("Which %(noun)s %(clues)s?", noun=w._(noun), clues=clue)
 
 
-def facts(species: dict, lang: str) -> list[dict]:
+def facts(species: dict, lang: "str | Words") -> list[dict]:
     """Candidate facts for a card back, in the author's order: quick facts, then data-derived ones."""
-    found = [{"field": f"quick_facts[{i}]", "text": typeset(localise(f, lang))}
+    w = as_words(lang)
+    found = [{"field": f"quick_facts[{i}]", "text": typeset(w.text(f))}
              for i, f in enumerate(species.get("quick_facts") or [])]
     if len(found) < MIN_FACTS and species.get("diet"):
-        found.append({"field": "diet", "text": "Eats " + ", ".join(localise(d, lang) for d in species["diet"]) + "."})
+        found.append({"field": "diet", "text": w._("Eats %(foods)s.", foods=w.join([w.text(d) for d in species["diet"]]))})
     rng = species.get("range") or {}
     if len(found) < MIN_FACTS and rng.get("region"):
-        found.append({"field": "range.region", "text": typeset(localise(rng["region"], lang))})
+        found.append({"field": "range.region", "text": typeset(w.text(rng["region"]))})
     return found[:MAX_FACTS]
 
 
-def side_context(job, settings, index: int, side: str, level: _ladder.Rung, slots=None) -> dict:
+def side_context(job, settings, index: int, side: str, level: _ladder.Rung, slots=None, words=None) -> dict:
     """Template data for one side of card ``index`` at ladder rung ``level``.
 
     A photo front uses the photo full-bleed, cut around its focal point for
@@ -127,23 +115,24 @@ def side_context(job, settings, index: int, side: str, level: _ladder.Rung, slot
     from .context import DEFAULT_ACCENT
 
     sp = job.species_list[index]
-    data, lang = sp.data, settings.lang
+    data, w = sp.data, words or as_words(settings.lang)
     photo = data["photo"] or None
     variant = job.options.get("front", "name")
     slot = None
     if photo and side == "front" and variant != "question" and slots is not None:
         bleed = settings.cards.bleed_mm
         slot = slots.slot(photo, job.size.width_mm + 2 * bleed, job.size.height_mm + 2 * bleed, species_id=sp.id)
-    candidates = facts(data, lang)
+    candidates = facts(data, w)
     return {
         "id": f"card-{index}-{side}", "side": side, "variant": variant, "species": data, "photo": photo,
         "slot": slot, "band_top": bool(slot and slot["focal_y"] > 0.6),
-        "common": localise(data["name"]["common"], lang),
-        "question": question(data, lang) if variant == "question" else None,
+        "common": w.text(data["name"]["common"]),
+        "lang": w.lang, "dir": "rtl" if w.rtl else "ltr",
+        "question": question(data, w) if variant == "question" else None,
         "facts": candidates[:level.limit("facts", MAX_FACTS)],
         "fit": level,
         # narrow cards (poker) have room for two figure tiles, not three
-        "stats": tile_values(key_stats(data, lang, 3 if job.size.width_mm >= 70 else 2, trend=False),
+        "stats": tile_values(key_stats(data, w, 3 if job.size.width_mm >= 70 else 2, trend=False),
                              job.size.width_mm, type_sizes(job.size, level.scale)["value"]),
         "fs": type_sizes(job.size, level.scale),
         "trend": (data.get("population") or {}).get("trend"),
@@ -313,38 +302,44 @@ def render_sides(renderer, job, settings, geometry: dict) -> tuple[bytes, list]:
     area, extra_css = zones(job.size, imp.bleed_mm, qr_mm, lines), page_css(job.size, imp.bleed_mm, qr_mm, lines)
     passes: list[bytes] = []
     chosen: dict = {}  # (card, side) -> (pass number, page number)
+    words = deck_words(job, settings)  # [front, back]: the same Words twice unless --back-lang differs
+    from ..i18n.preflight import preflight
+
+    preflight(job, settings, words)
     photo_notes: dict = {}  # photos printing under the warning resolution, once each
 
     def attempt(levels: dict) -> dict:
-        # One document per pass: the first holds the whole deck, later ones only the misfits.
-        base = template_context(job, settings, renderer.confinement)
-        contexts = [{**side_context(job, settings, i, side, level, base["photos"]),
-                     "qr_url": qr_urls.get(i) if side == "back" else None, "qr_mm": qr_mm}
-                    for (i, side), level in levels.items()]
-        photo_notes.update({str(n): n for n in base["photos"].notes})
-        context = {**base, "sides": contexts,
-                   "deck": {"name": job.name, "count": geometry["count"]}}
-        html = renderer.html(job.layout, context, settings.lang)
-        document = renderer.render(html, job.layout, job.size, roots=roots, extra_css=extra_css)
-        groups = split_pages(document.pages, [c["id"] for c in contexts])
-        index = {id(page): n for n, page in enumerate(document.pages)}
+        # One document per pass and language: the first holds the whole deck, later ones only
+        # the misfits; a bilingual deck (--back-lang) sets its fronts and backs in their own languages.
         results = {}
-        for key in levels:
-            pages = groups.get(f"card-{key[0]}-{key[1]}", [])
-            results[key] = check_pages(pages, area)
-            if results[key] is None:
-                chosen[key] = (len(passes), index[id(pages[0])])
-        if any(r is None for r in results.values()):
-            passes.append(renderer.write_pdf(document))
-        else:
-            passes.append(b"")  # nothing on this pass is used: skip serialising it
+        for side_words, group in _by_language(levels, words).items():
+            base = template_context(job, settings, renderer.confinement, side_words)
+            contexts = [{**side_context(job, settings, i, side, level, base["photos"], side_words),
+                         "qr_url": qr_urls.get(i) if side == "back" else None, "qr_mm": qr_mm}
+                        for (i, side), level in group.items()]
+            photo_notes.update({str(n): n for n in base["photos"].notes})
+            context = {**base, "sides": contexts,
+                       "deck": {"name": job.name, "count": geometry["count"]}}
+            html = renderer.html(job.layout, context, side_words)
+            document = renderer.render(html, job.layout, job.size, roots=roots, extra_css=extra_css)
+            groups = split_pages(document.pages, [c["id"] for c in contexts])
+            index = {id(page): n for n, page in enumerate(document.pages)}
+            for key in group:
+                pages = groups.get(f"card-{key[0]}-{key[1]}", [])
+                results[key] = check_pages(pages, area)
+                if results[key] is None:
+                    chosen[key] = (len(passes), index[id(pages[0])])
+            if any(results[key] is None for key in group):
+                passes.append(renderer.write_pdf(document))
+            else:
+                passes.append(b"")  # nothing on this pass is used: skip serialising it
         return results
 
     def describe(key, level: _ladder.Rung, overflow) -> str:
         sp = job.species_list[key[0]]
         where = "on another page" if overflow.extra_pages else "outside the card's safe area"
         words = f" ({overflow.chars} characters)" if overflow.chars else ""
-        shown = len(facts(sp.data, settings.lang)[:level.limit("facts", MAX_FACTS)]) if key[1] == "back" else 0
+        shown = len(facts(sp.data, words[-1])[:level.limit("facts", MAX_FACTS)]) if key[1] == "back" else 0
         facts_note = f" with {shown} facts" if shown else ""
         return (f"{job.label}: {sp.id}: the {key[1]} of its card does not fit, even at "
                 f"{type_sizes(job.size, level.scale)['body']:g} pt{facts_note} ({level.label}): "
@@ -361,7 +356,7 @@ def render_sides(renderer, job, settings, geometry: dict) -> tuple[bytes, list]:
     job.notes += photo_notes.values()
     for (i, side), index in used.items():
         sp = job.species_list[i]
-        capped = min(MAX_FACTS, len(facts(sp.data, settings.lang)))
+        capped = min(MAX_FACTS, len(facts(sp.data, words[-1])))
         lost = _ladder.losses(rungs[index], sp.data,
                               counts=lambda part: capped if part == "facts" else _ladder.count(sp.data, part))
         if lost:
@@ -379,6 +374,22 @@ def render_sides(renderer, job, settings, geometry: dict) -> tuple[bytes, list]:
     buffer = io.BytesIO()
     out.save(buffer)
     return buffer.getvalue(), list(job.notes)
+
+
+def deck_words(job, settings) -> list[Words]:
+    """The languages of a deck's fronts and backs (``--lang``, ``--back-lang``)."""
+    front = job_words(job, settings)
+    back_lang = getattr(settings, "back_lang", None)
+    back = job_words(job, settings, back_lang) if back_lang and back_lang != front.lang else front
+    return [front, back]
+
+
+def _by_language(levels: dict, words: list[Words]) -> dict:
+    """The sides of ``levels`` grouped by the language they are set in (front, back)."""
+    groups: dict = {}
+    for key, level in levels.items():
+        groups.setdefault(words[0] if key[1] == "front" else words[-1], {})[key] = level
+    return groups
 
 
 def impose_deck(chunks: list[bytes], job, settings) -> tuple[bytes, int]:

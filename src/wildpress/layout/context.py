@@ -12,7 +12,24 @@ from . import ladder
 DEFAULT_ACCENT = "#1f5c3a"  # forest green, when neither an option, the brand nor the species sets one
 
 
-def template_context(job, settings, confinement: Confinement | None = None) -> dict[str, Any]:
+def project_root(settings) -> Path:
+    """The project folder: its ``locale/`` and ``fonts/`` are searched before wildpress's own."""
+    return Path(settings.project_dir) if getattr(settings, "project_dir", None) else Path.cwd()
+
+
+def job_words(job, settings, lang: str | None = None):
+    """The :class:`~wildpress.i18n.words.Words` of a job: its language's catalogue (bundled, the
+    layout chain's, the project's), the build's units and the species' own language."""
+    from ..i18n.catalogue import catalogue
+    from ..i18n.words import Words
+
+    lang = lang or settings.lang
+    cat = catalogue(lang, job.layout.folders, project_root(settings))
+    default = job.species.data.get("lang") or "en"
+    return Words(lang, cat, settings.units, default)
+
+
+def template_context(job, settings, confinement: Confinement | None = None, words=None) -> dict[str, Any]:
     """Everything a template may use.
 
     ``photos.slot(photo, width_mm, height_mm)`` prepares a photo for one
@@ -41,7 +58,8 @@ def template_context(job, settings, confinement: Confinement | None = None) -> d
                  "height_mm": job.size.height_mm, "orientation": job.size.orientation,
                  "bleed_mm": float(settings.bleed_mm or 0.0)},
         "options": job.options,
-        "lang": settings.lang,
+        "lang": words.lang if words else settings.lang,
+        "dir": "rtl" if (words and words.rtl) else "ltr",
         "fit": ladder.Rung(),
         "filled": {},  # data-fill name -> height in mm after the fill pass (see pagefill)
         "accent": accent,

@@ -9,7 +9,7 @@ from ..printing import production
 from ..printing.production import Production
 from ..printing.sizes import MM
 from . import ladder, measure, pagefill
-from .context import template_context
+from .context import job_words, template_context
 from .fit import PX
 
 
@@ -25,8 +25,12 @@ def render_document(renderer, job, settings) -> tuple[bytes, int]:
     is reported as a warning on the job. Elements marked ``data-fill`` then
     grow to use the spare page height (one more layout pass).
     """
+    from ..i18n.preflight import preflight
+
     prod = Production.from_settings(settings)
-    context = template_context(job, settings, renderer.confinement)
+    words = job_words(job, settings)
+    preflight(job, settings, [words])
+    context = template_context(job, settings, renderer.confinement, words)
     limit = job.layout.manifest.get("max_pages")
     rungs = ladder.layout_rungs(job.layout)
     last: dict[str, Any] = {}
@@ -37,7 +41,7 @@ def render_document(renderer, job, settings) -> tuple[bytes, int]:
 
     def attempt(rung: ladder.Rung):
         slots = context["photos"].fresh()  # photo warnings of this pass only
-        html = renderer.html(job.layout, {**context, "fit": rung, "photos": slots}, settings.lang)
+        html = renderer.html(job.layout, {**context, "fit": rung, "photos": slots}, words)
         last.update(html=html, document=lay_out(html), slots=slots)
         return measure.misfit(last["document"], limit)
 
@@ -70,7 +74,7 @@ def render_document(renderer, job, settings) -> tuple[bytes, int]:
         grown = {name: px * PX / MM for name, px in pagefill.fill_heights(last["document"]).items()}
         slots = context["photos"].fresh()
         html = renderer.html(job.layout, {**context, "fit": rungs[index], "filled": grown, "photos": slots},
-                             settings.lang)
+                             words)
         document = lay_out(html, css)
         if len(document.pages) == 1:
             last["slots"] = slots

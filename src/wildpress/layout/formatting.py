@@ -1,8 +1,10 @@
 """Jinja filters that turn species data into typographically correct text.
 
 Ranges get en dashes, units get no-break spaces, numbers are formatted for the
-build's locale by Babel, and country names come localised from Babel's CLDR
-data, so layouts never format figures by hand.
+build's locale by Babel, country names come localised from Babel's CLDR data,
+and every fixed word comes from the message catalogue, so layouts never format
+figures or write English by hand. Each filter is bound to the build's
+:class:`~wildpress.i18n.words.Words` (its language, catalogue and units).
 """
 
 from __future__ import annotations
@@ -10,53 +12,35 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from babel import Locale
-from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
-from ..data.schema import IUCN_CATEGORIES, UNITS
+from ..i18n.catalogue import N_
+from ..i18n.words import TRENDS, Words, as_words, check_language, pick  # noqa: F401 (re-exported)
 
 NBSP = "\u00a0"
 EN_DASH = "\u2013"
 
 _QUALIFIERS = {
-    "fewer-than": "Fewer than {}",
-    "more-than": "More than {}",
-    "up-to": "Up to {}",
-    "at-least": "At least {}",
-    "about": "About {}",
+    "fewer-than": N_("Fewer than {}"),
+    "more-than": N_("More than {}"),
+    "up-to": N_("Up to {}"),
+    "at-least": N_("At least {}"),
+    "about": N_("About {}"),
 }
 
 # Default labels for well-known measurement keys; other keys use their own label.
 MEASUREMENT_LABELS = {
-    "length": "Length", "height": "Height", "weight": "Weight", "tail": "Tail",
-    "wingspan": "Wingspan", "lifespan": "Lifespan", "diameter": "Diameter",
-    "sleep": "Sleep a day", "gestation": "Gestation", "brain_weight": "Brain weight", "body_weight": "Body weight",
-    "incubation": "Incubation", "speed": "Top speed", "clutch": "Clutch size",
+    "length": N_("Length"), "height": N_("Height"), "weight": N_("Weight"), "tail": N_("Tail"),
+    "wingspan": N_("Wingspan"), "lifespan": N_("Lifespan"), "diameter": N_("Diameter"),
+    "sleep": N_("Sleep a day"), "gestation": N_("Gestation"), "brain_weight": N_("Brain weight"),
+    "body_weight": N_("Body weight"), "incubation": N_("Incubation"), "speed": N_("Top speed"),
+    "clutch": N_("Clutch size"),
 }
 
 
-def check_language(lang: str) -> None:
-    """Raise UsageError unless ``lang`` is a locale Babel knows (e.g. en, ru, zh-Hans)."""
-    from babel import UnknownLocaleError
-
-    from ..errors import UsageError
-
-    try:
-        Locale.parse(lang.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        raise UsageError(f"unknown language {lang!r}; use a code such as en, ru, zh or pt-BR") from None
-
-
-def localise(value: Any, lang: str = "en") -> Any:
-    """Pick ``lang`` from a per-language mapping (falling back to English, then any)."""
-    if isinstance(value, dict):
-        base = lang.split("-")[0]
-        for key in (lang, base, "en"):
-            if key in value:
-                return value[key]
-        return next(iter(value.values()))
-    return value
+def localise(value: Any, lang: "str | Words" = "en") -> Any:
+    """Pick the build language's text of a per-language field (see :func:`wildpress.i18n.words.pick`)."""
+    return as_words(lang).text(value)
 
 
 WORD_JOINER = "\u2060"  # no break here; has no glyph, so no font needs to carry it
@@ -83,16 +67,9 @@ def typeset(text: Any) -> Any:
     return _THOUSANDS.sub(NBSP, text)
 
 
-def number(value: float, lang: str = "en") -> str:
-    """Format a number for the locale, keeping every digit the author gave.
-
-    Babel's patterns round to three decimals (0.00014 would print as 0);
-    ``decimal_quantization=False`` keeps the author's significance.
-    """
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return format_decimal(value, locale=Locale.parse(lang.replace("-", "_")), group_separator=True,
-                          decimal_quantization=False)
+def number(value: float, lang: "str | Words" = "en") -> str:
+    """Format a number for the locale, keeping every digit the author gave (0.00014 stays 0.00014)."""
+    return as_words(lang).number(value)
 
 
 def unbreakable(text: str) -> Markup:
@@ -135,87 +112,91 @@ def web_address(url: str) -> Markup:
 
 
 # Only symbols the bundled fonts carry: Noto Sans has no ≤ or ≥.
-_COMPACT = {"fewer-than": "<{}", "more-than": ">{}", "up-to": "up to {}", "at-least": "{}+", "about": "~{}"}
+_COMPACT = {"fewer-than": "<{}", "more-than": ">{}", "up-to": N_("up to {}"), "at-least": "{}+", "about": "~{}"}
 
 
-def quantity(q: dict | None, lang: str = "en", unit: bool = True, compact: bool = False) -> str:
-    """'25–48 kg', 'Fewer than 60', '~5,000 km²' from a quantity/measurement mapping.
-
-    ``compact`` uses symbols ('<60') for tight spaces such as stat tiles.
-    """
-    if not q:
-        return ""
+def _figure(q: dict, w: Words, unit: bool, compact: bool) -> str:
+    """One quantity in its own unit: '25–48 kg', 'Fewer than 60', '~5,000 km²'."""
     if "value" in q:
-        figure = number(q["value"], lang)
+        figure, count = w.number(q["value"]), q["value"]
     elif "min" in q and "max" in q:
-        figure = f"{number(q['min'], lang)}{WORD_JOINER}{EN_DASH}{WORD_JOINER}{number(q['max'], lang)}"
+        figure, count = f"{w.number(q['min'])}{WORD_JOINER}{EN_DASH}{WORD_JOINER}{w.number(q['max'])}", q["max"]
     elif "max" in q:
-        figure = number(q["max"], lang)
+        figure, count = w.number(q["max"]), q["max"]
         q = {"qualifier": "up-to", **q}
     else:
-        figure = number(q["min"], lang)
+        figure, count = w.number(q["min"]), q["min"]
         q = {"qualifier": "at-least", **q}
     if unit and q.get("unit"):
-        figure += NBSP + UNITS[q["unit"]]
+        from ..i18n.units import unit_text
+
+        figure = unit_text(figure, q["unit"], w.lang, count)
     if q.get("qualifier"):
-        figure = (_COMPACT if compact else _QUALIFIERS)[q["qualifier"]].format(figure)
+        figure = w._((_COMPACT if compact else _QUALIFIERS)[q["qualifier"]]).format(figure)
     elif q.get("approximate"):
         figure = "~" + figure
     return figure
 
 
-def measurement_label(key: str, m: dict, lang: str = "en") -> str:
+def quantities(q: dict | None, lang: "str | Words" = "en", unit: bool = True, compact: bool = False) -> list[str]:
+    """A quantity in the build's units: one text, or two with ``--units both`` (metric, then imperial)."""
+    if not q:
+        return []
+    w = as_words(lang)
+    if not (unit and q.get("unit")) or w.units == "source":
+        return [_figure(q, w, unit, compact)]
+    from ..i18n.units import convert
+
+    systems = ("metric", "imperial") if w.units == "both" else (w.units,)
+    return list(dict.fromkeys(_figure(convert(q, system), w, unit, compact) for system in systems))
+
+
+def quantity(q: dict | None, lang: "str | Words" = "en", unit: bool = True, compact: bool = False) -> str:
+    """'25–48 kg', 'Fewer than 60', '~5,000 km²'; with ``--units both`` '25–48 kg (55–106 lb)'.
+
+    ``compact`` uses symbols ('<60') for tight spaces such as stat tiles.
+    """
+    texts = quantities(q, lang, unit, compact)
+    if len(texts) > 1:
+        return f"{texts[0]} ({texts[1]})"
+    return texts[0] if texts else ""
+
+
+def measurement_label(key: str, m: dict, lang: "str | Words" = "en") -> str:
     """The label printed for measurement ``key``."""
+    w = as_words(lang)
     if m.get("label"):
-        return localise(m["label"], lang)
-    return MEASUREMENT_LABELS.get(key, key.replace("_", " ").capitalize())
+        return w.text(m["label"])
+    if key in MEASUREMENT_LABELS:
+        return w._(MEASUREMENT_LABELS[key])
+    return key.replace("_", " ").capitalize()
 
 
-def country(code: str, lang: str = "en") -> str:
-    """Short country name in the build language ('RU' -> 'Russia')."""
-    return Locale.parse(lang.replace("-", "_")).territories.get(code, code)
-
-
-def countries(codes: list[str], lang: str = "en") -> str:
-    """'Russia and China', 'Nepal, India and Bhutan'."""
-    from babel.lists import format_list
-
-    return format_list([country(c, lang) for c in codes], locale=lang.replace("-", "_")) if codes else ""
-
-
-def country_names(codes: list[str], lang: str = "en") -> list[str]:
-    """Localised names of ``codes``, in alphabetical order, for long range lists."""
-    return sorted((country(c, lang) for c in dict.fromkeys(codes)), key=str.casefold)
-
-
-TRENDS = {"increasing": "Increasing", "decreasing": "Decreasing", "stable": "Stable", "unknown": "Unknown"}
 # Arrow angle in degrees for each trend (0 = pointing right, positive = up).
 _TREND_ANGLE = {"increasing": 45, "decreasing": -45, "stable": 0}
 
 
-def trend_arrow(trend: str | None) -> Markup:
+def trend_arrow(trend: str | None, lang: "str | Words" = "en") -> Markup:
     """A small vector arrow and the trend word ('↘ Decreasing'), '' when no trend is given.
 
     The arrow is inline SVG in the current text colour, so it prints sharp
-    at every size and needs no glyph from the fonts.
+    at every size and needs no glyph from the fonts. Right to left, time runs
+    leftwards, so the arrow is mirrored.
     """
     if not trend:
         return Markup("")
-    word = TRENDS[trend]
+    w = as_words(lang)
+    word = w.trend(trend)
     if trend == "unknown":
         icon = ('<svg class="trend-icon" viewBox="0 0 10 10" width="0.9em" height="0.9em" aria-hidden="true">'
                 '<circle cx="5" cy="5" r="3.6" fill="none" stroke="currentColor" stroke-width="1.3"/></svg>')
     else:
         angle = -_TREND_ANGLE[trend]
+        mirror = ' transform="translate(10 0) scale(-1 1)"' if w.rtl else ""
         icon = ('<svg class="trend-icon" viewBox="0 0 10 10" width="0.9em" height="0.9em" aria-hidden="true">'
-                f'<g transform="rotate({angle} 5 5)"><path d="M1 5 H7.2" stroke="currentColor" stroke-width="1.5"/>'
-                '<path d="M5.6 2.2 L9.2 5 L5.6 7.8 Z" fill="currentColor"/></g></svg>')
+                f'<g{mirror}><g transform="rotate({angle} 5 5)"><path d="M1 5 H7.2" stroke="currentColor" '
+                'stroke-width="1.5"/><path d="M5.6 2.2 L9.2 5 L5.6 7.8 Z" fill="currentColor"/></g></g></svg>')
     return Markup('<span class="trend trend-{}">{} {}</span>').format(trend, Markup(icon), word)
-
-
-def status_name(code: str) -> str:
-    """Full IUCN category name for a code."""
-    return IUCN_CATEGORIES[code]
 
 
 def initials(name: str) -> str:
@@ -228,37 +209,41 @@ def initials(name: str) -> str:
 _HEADLINE = ("length", "height", "weight", "wingspan", "diameter", "lifespan")
 
 
-def key_stats(species: dict, lang: str = "en", limit: int = 5, trend: bool = True) -> list[dict]:
+def key_stats(species: dict, lang: "str | Words" = "en", limit: int = 5, trend: bool = True) -> list[dict]:
     """The headline figures of a species: population, its trend, up to three measurements, range.
 
     Returns dicts with ``label``, ``value``, an optional ``note`` and, for the
     trend, ``trend`` (layouts draw it as an arrow and a word); every layout
     (fact sheet tiles, poster, card backs) draws from this one list. The
     trend comes right after the population so a short ``limit`` keeps both.
+    With ``--units both`` a measurement's second system goes in its note.
     """
+    w = as_words(lang)
     stats = []
     pop = species.get("population") or {}
     shown_trend = pop.get("trend") if trend else None
     if pop.get("estimate"):
-        unit = localise(pop.get("unit"), lang) if pop.get("unit") else "individuals"
-        stats.append({"label": "Population", "value": quantity(pop["estimate"], lang, compact=True), "note": unit,
-                      "trend": shown_trend})
+        unit = w.text(pop.get("unit")) if pop.get("unit") else w._("individuals")
+        stats.append({"label": w._("Population"), "value": quantity(pop["estimate"], w, compact=True),
+                      "note": unit, "trend": shown_trend})
     elif shown_trend:
-        stats.append({"label": "Population trend", "value": TRENDS[shown_trend], "trend": shown_trend,
+        stats.append({"label": w._("Population trend"), "value": w.trend(shown_trend), "trend": shown_trend,
                       "note": "", "trend_only": True})
     measurements = species.get("measurements") or {}
     keys = [k for k in _HEADLINE if k in measurements]
     for key in keys[:3]:
         m = measurements[key]
-        stats.append({"label": measurement_label(key, m, lang), "value": quantity(m, lang, compact=True),
-                      "note": localise(m.get("note"), lang) or ""})
+        texts = quantities(m, w, compact=True)
+        note = " · ".join(t for t in [*texts[1:], w.text(m.get("note")) or ""] if t)
+        stats.append({"label": measurement_label(key, m, w), "value": texts[0], "note": note})
     rng = species.get("range") or {}
     if rng.get("countries"):
         codes = list(dict.fromkeys(rng["countries"]))
         words = len(codes) <= 2  # country names are words and may wrap; a count is a figure
-        value = countries(codes, lang) if words else f"{len(codes)}{NBSP}countries"
-        note = quantity(rng["area"], lang, compact=True) if rng.get("area") else ""
-        stats.append({"label": "Range", "value": value, "note": note, "words": words})
+        value = w.countries(codes) if words else w.n_("%(num)d country", "%(num)d countries", len(codes)).replace(
+            " ", NBSP)
+        note = " · ".join(quantities(rng["area"], w, compact=True)) if rng.get("area") else ""
+        stats.append({"label": w._("Range"), "value": value, "note": note, "words": words})
     return stats[:limit]
 
 
@@ -306,24 +291,26 @@ def licence(text: str) -> str:
         return text
 
 
-def filters(lang: str) -> dict:
-    """All filters, bound to the build language."""
+def filters(w: "Words | str") -> dict:
+    """All filters, bound to the build's language, catalogue and units."""
+    w = as_words(w)
     return {
-        "t": lambda v: typeset(localise(v, lang)),
-        "number": lambda v: number(v, lang),
-        "quantity": lambda q, unit=True, compact=False: quantity(q, lang, unit, compact),
-        "key_stats": lambda sp, limit=5, trend=True: key_stats(sp, lang, limit, trend),
-        "measurement_label": lambda key, m: measurement_label(key, m, lang),
-        "country": lambda c: country(c, lang),
-        "countries": lambda cs: countries(cs, lang),
-        "country_names": lambda cs: country_names(cs, lang),
-        "figure": lambda q, unit=True, compact=False: unbreakable(quantity(q, lang, unit, compact)),
+        "t": lambda v: typeset(w.text(v)),
+        "number": w.number,
+        "quantity": lambda q, unit=True, compact=False: quantity(q, w, unit, compact),
+        "key_stats": lambda sp, limit=5, trend=True: key_stats(sp, w, limit, trend),
+        "measurement_label": lambda key, m: measurement_label(key, m, w),
+        "country": w.country,
+        "countries": w.countries,
+        "country_names": w.country_names,
+        "figure": lambda q, unit=True, compact=False: unbreakable(quantity(q, w, unit, compact)),
         "nobr": unbreakable,
         "url": web_address,
-        "trend": trend_arrow,
+        "trend": lambda trend: trend_arrow(trend, w),
         "column_split": column_split,
         "no_widow": no_widow,
         "licence": licence,
-        "status_name": status_name,
+        "status_name": w.status_name,
         "initials": initials,
+        "join_list": w.join,
     }

@@ -54,6 +54,11 @@ _MANIFEST = Draft202012Validator({
         "min_short_side_mm": {"type": "number", "minimum": 0},
         "ladder": {"type": "array", "items": STEP_SCHEMA},
         "options": {"type": "object", "additionalProperties": _OPTION_SCHEMA},
+        # Font chains per role (sans, display, ...; fallback: tried after each role's own), as
+        # CSS var(--font-<role>); a child's roles replace its parent's (see layout/fonts.py).
+        "fonts": {"type": "object", "propertyNames": {"pattern": r"^[a-z][a-z0-9-]*$"},
+                  "additionalProperties": {"type": "array", "items": {"type": "string", "minLength": 1},
+                                           "maxItems": 32}},
     },
     "required": ["name", "description", "kind"],
     "additionalProperties": False,
@@ -274,9 +279,12 @@ def load_layout(name: str, project_dir: Path | None = None, dirs: list[Path] | N
         current = manifest.get("extends")
     merged: dict = {}
     options: dict = {}
+    fonts: dict = {}
     for _folder, manifest in reversed(chain):
-        merged.update({k: v for k, v in manifest.items() if k != "options"})
+        merged.update({k: v for k, v in manifest.items() if k not in ("options", "fonts")})
         options.update(manifest.get("options", {}))
+        fonts.update(manifest.get("fonts", {}))  # role by role: a child may change only 'display'
+    merged["fonts"] = fonts
     merged["kind"] = chain[0][1]["kind"]  # kind is never inherited: a child of 'abstract' must say what it is
     if merged["kind"] == "abstract":
         raise UsageError(f"layout '{name}' is a base for other layouts and cannot be built")

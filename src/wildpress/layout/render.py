@@ -12,59 +12,24 @@ from __future__ import annotations
 
 import logging
 from contextlib import contextmanager
-from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
 import jinja2
+from markupsafe import escape
 
 from . import formatting
 from ..errors import LayoutError, RenderError
+from .fonts import FontFace, bundled_fonts, font_face_css, project_fonts, project_root_of  # noqa: F401 - re-exported
 from .layouts import Layout
-from ..resources import fonts_dir
 from ..safety.confine import Confinement, Refused
 from ..safety.limits import Limits, install_page_limit, page_limit
 from ..safety.sandbox import BoundedEnvironment, ConfinedLoader, TemplateLimit, location, render_bounded
 from ..printing.sizes import PaperSize
-from ..data.yamlsafe import YAMLProblem, load_file
 
 if TYPE_CHECKING:  # the fetcher imports WeasyPrint (~0.5 s), which `validate` never needs
     from .fetcher import ConfinedFetcher
-
-
-@dataclass(frozen=True)
-class FontFace:
-    """One bundled font file and the CSS family/weight/style it serves."""
-
-    family: str
-    file: Path
-    weight: int
-    style: str
-
-
-@lru_cache(maxsize=None)
-def bundled_fonts() -> tuple[FontFace, ...]:
-    """Fonts listed in ``fonts/fonts.yaml``."""
-    folder = fonts_dir()
-    try:
-        manifest = load_file(folder / "fonts.yaml").data
-    except YAMLProblem as exc:
-        raise LayoutError(str(exc.problem)) from None
-    return tuple(
-        FontFace(family, folder / face["file"], int(face["weight"]), face["style"])
-        for family, faces in manifest["families"].items()
-        for face in faces
-    )
-
-
-def font_face_css() -> str:
-    """@font-face rules for every bundled font."""
-    return "\n".join(
-        f'@font-face {{ font-family: "{f.family}"; src: url("{f.file.as_uri()}"); '
-        f"font-weight: {f.weight}; font-style: {f.style}; }}"
-        for f in bundled_fonts()
-    )
+    from ..i18n.words import Words
 
 
 # Warnings about speed, not about the page: on machines without Debian's
@@ -147,10 +112,17 @@ class Renderer:
     def _confinement(self, roots: list[Path] | tuple = ()) -> Confinement:
         return self.confinement or Confinement.for_project(Path.cwd(), roots)
 
-    def environment(self, layout: Layout, lang: str) -> jinja2.Environment:
-        """Bounded sandbox (autoescaping, StrictUndefined) loading ``layout``'s templates confined."""
+    def environment(self, layout: Layout, words: "Words | str") -> jinja2.Environment:
+        """Bounded sandbox (autoescaping, StrictUndefined) loading ``layout``'s templates confined.
+
+        ``_()`` and ``ngettext()`` in templates translate through the build's catalogue
+        (Jinja's i18n extension, new style: values are escaped, ``%(name)s`` placeholders).
+        """
+        from ..i18n.words import as_words
+
+        words = as_words(words)
         confinement = self._confinement()
-        key = (tuple(layout.folders), lang, confinement)
+        key = (tuple(layout.folders), words, confinement)
         if key not in self._env_cache:
             env = BoundedEnvironment(
                 loader=ConfinedLoader(layout.folders, confinement),
@@ -158,16 +130,21 @@ class Renderer:
                 autoescape=True,
                 trim_blocks=True,
                 lstrip_blocks=True,
+                extensions=["jinja2.ext.i18n"],
             )
-            env.filters.update(formatting.filters(lang))
+            # Translations are text, never markup: escaped like any value (a project's .po is untrusted).
+            cat = words.cat
+            env.install_gettext_callables(lambda s: escape(cat.gettext(s)),
+                                          lambda s, p, n: escape(cat.ngettext(s, p, n)), newstyle=True)
+            env.filters.update(formatting.filters(words))
             if len(self._env_cache) > 32:  # a long-lived worker serves many projects: stay bounded
                 self._env_cache.clear()
             self._env_cache[key] = env
         return self._env_cache[key]
 
-    def html(self, layout: Layout, context: dict, lang: str = "en") -> str:
-        """Render the layout's entry template; template errors name file and line."""
-        env = self.environment(layout, lang)
+    def html(self, layout: Layout, context: dict, words: "Words | str" = "en") -> str:
+        """Render the layout's entry template in ``words``' language; template errors name file and line."""
+        env = self.environment(layout, words)
         try:
             return render_bounded(env.get_template(layout.template), context)
         except jinja2.TemplateSyntaxError as exc:
@@ -192,9 +169,11 @@ class Renderer:
                 texts.append((path, confinement.read_text(path, asker=asker, max_bytes=MAX_CSS_BYTES)))
             except Refused as exc:
                 raise LayoutError(f"layout '{layout.name}': {exc}") from None
-        key = (tuple(texts), confinement)
+        faces = project_fonts(project_root_of(confinement), confinement)
+        fonts_css = font_face_css(layout, faces)  # @font-face rules and the layout's --font-* chains
+        key = (fonts_css, tuple(texts), confinement)
         if key not in self._css_cache:
-            sheets = [self._wp.CSS(string=font_face_css(), font_config=self.font_config, url_fetcher=fetcher)]
+            sheets = [self._wp.CSS(string=fonts_css, font_config=self.font_config, url_fetcher=fetcher)]
             for path, text in texts:
                 sheets.append(self._wp.CSS(string=text, base_url=path.as_uri(), font_config=self.font_config,
                                            url_fetcher=fetcher))
@@ -233,7 +212,9 @@ class Renderer:
             data = document.write_pdf(**options)
         if warnings:
             raise RenderError("WeasyPrint reported problems:\n  " + "\n  ".join(dict.fromkeys(warnings)))
-        families = {f"{face.family.replace(' ', '-')}" for face in bundled_fonts()}
+        confinement = self._confinement()
+        faces = (*bundled_fonts(), *project_fonts(project_root_of(confinement), confinement))
+        families = {f"{face.family.replace(' ', '-')}" for face in faces}
         for font in document.fonts.values():
             name = font.name.decode("latin-1").lstrip("/").split("+", 1)[-1]
             if not any(name.startswith(family) for family in families):

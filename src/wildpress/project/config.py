@@ -57,6 +57,8 @@ PROJECT_SCHEMA = {
     "type": "object", "additionalProperties": False, "properties": {
         "species": _TEXT_LIST, "layouts": _TEXT_LIST, "out": {"type": "string"}, "filename": {"type": "string"},
         "lang": {"type": "string"}, "photo_ppi": {"type": "number"}, "deck_name": {"type": "string"},
+        "back_lang": {"type": "string"}, "units": {"enum": ["source", "metric", "imperial", "both"]},
+        "fallback": {"type": "boolean"},
         "brand": BRAND_SCHEMA, "outputs": {"type": "array", "items": _OUTPUT, "maxItems": 200},
     },
 }
@@ -111,6 +113,7 @@ class Project:
     lang: str
     photo_ppi: float | None
     deck_name: str | None
+    language: dict = field(default_factory=dict)  # back_lang, units, fallback as given
     _species_lines: list = field(default_factory=list, repr=False, compare=False)  # (line, column) per entry
     _logo_sha256: str | None = field(default=None, repr=False, compare=False)
 
@@ -126,7 +129,7 @@ class Project:
         """``base`` (default: new Settings) with the project's brand, language, photo resolution and
         deck name; each output's print settings then go on top (:meth:`OutputSpec.apply`)."""
         base = base or Settings()
-        changes: dict = {"brand": self.brand, "lang": self.lang}
+        changes: dict = {"brand": self.brand, "lang": self.lang, "project_dir": str(self.root), **self.language}
         if self.photo_ppi is not None:
             changes["photo_ppi"] = self.photo_ppi
         if self.deck_name is not None:
@@ -139,6 +142,7 @@ class Project:
         brand["logo"] = os.path.relpath(self.brand.logo, os.path.realpath(self.root)) if self.brand.logo else None
         brand["logo_sha256"] = self._logo_sha256
         return {"brand": brand, "filename": self.filename, "lang": self.lang, "photo_ppi": self.photo_ppi,
+                **self.language,
                 "deck_name": self.deck_name,
                 "layouts": [os.path.relpath(d, self.root) for d in self.layout_dirs],
                 "outputs": [{"layout": o.layout, "sizes": list(o.sizes), "orientation": o.orientation,
@@ -332,11 +336,12 @@ def _check_settings(doc: Located, add) -> None:
         problem = _filename_problem(data["filename"])
         if problem:
             add(("filename",), problem)
-    if isinstance(data.get("lang"), str):
-        try:
-            check_language(data["lang"])
-        except UsageError as exc:
-            add(("lang",), str(exc))
+    for key in ("lang", "back_lang"):
+        if isinstance(data.get(key), str):
+            try:
+                check_language(data[key])
+            except UsageError as exc:
+                add((key,), str(exc))
     ppi = data.get("photo_ppi")
     if isinstance(ppi, (int, float)) and not isinstance(ppi, bool) and not 0 <= ppi <= 2400:
         add(("photo_ppi",), f"{ppi:g} is outside 0..2400 (0 embeds the original photos)")
@@ -397,5 +402,6 @@ def load_project(path: Path) -> Project:
         out_dir=root / data["out"], filename=data["filename"], outputs=specs, brand=brand, lang=data["lang"],
         photo_ppi=float(data["photo_ppi"]) if data.get("photo_ppi") is not None else None,
         deck_name=data.get("deck_name"),
+        language={k: data[k] for k in ("back_lang", "units", "fallback") if k in data},
         _species_lines=lines,
         _logo_sha256=logo_sha)

@@ -222,7 +222,8 @@ def settings_fingerprint(settings) -> dict:
     """The build settings an output depends on (not limits, not where files go)."""
     brand = settings.brand
     return {
-        "lang": settings.lang, "organisation": settings.org_name, "deck_name": settings.deck_name,
+        "lang": settings.lang, "back_lang": settings.back_lang, "units": settings.units,
+        "fallback": settings.fallback, "organisation": settings.org_name, "deck_name": settings.deck_name,
         "cards": asdict(settings.cards), "bleed_mm": settings.bleed_mm, "marks": list(settings.marks),
         "pdf_variant": settings.pdf_variant, "tagged": settings.tagged, "tile": settings.tile,
         "tile_overlap_mm": settings.tile_overlap_mm, "photo_ppi": settings.photo_ppi,

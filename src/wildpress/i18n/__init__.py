@@ -1,0 +1,1 @@
+"""Languages, scripts and units."""
