@@ -22,7 +22,7 @@ from wildpress import build
 from wildpress.data.species import find_species_files, load_species
 from wildpress.errors import FitError, UsageError
 from wildpress.jobs import Brand, Settings
-from wildpress.layout.formatting import licence
+from wildpress.layout.formatting import licence, localise
 from wildpress.safety.limits import Limits
 from wildpress.safety.outputs import is_ours
 
@@ -106,7 +106,7 @@ def plain(tmp_path_factory):
 
 def test_contents_numbers_are_the_pages_where_each_sheet_starts(branded):
     output, species, texts = branded
-    names = [sp.data["name"]["common"] for sp in species]
+    names = [localise(sp.data["name"]["common"]) for sp in species]
     numbers = contents_numbers(texts, names)
     starts = [numbers[name] for name in names]
     assert starts == sorted(starts) and starts[0] == 3  # cover, contents, then the sheets in file order
@@ -121,7 +121,7 @@ def test_contents_numbers_are_the_pages_where_each_sheet_starts(branded):
 
 def test_bookmarks_point_at_the_contents_pages(branded):
     output, species, texts = branded
-    names = [sp.data["name"]["common"] for sp in species]
+    names = [localise(sp.data["name"]["common"]) for sp in species]
     numbers = contents_numbers(texts, names)
     marks = outline(output.path)
     assert [title for title, _ in marks] == ["Contents"] + names + ["Credits and sources"]
@@ -157,7 +157,7 @@ def test_credits_hold_every_photo_credit_licence_and_source(branded):
     assert "Photo credits and sources" in credits[:200]
     for sp in species:
         data = sp.data
-        assert data["name"]["common"] in credits
+        assert localise(data["name"]["common"]) in credits
         for photo in [data.get("photo")] + (data.get("gallery") or []):
             if photo:
                 assert squeeze(f"{photo['credit']} ({licence(photo['licence'])})") in squeeze(credits), photo

@@ -41,6 +41,10 @@ def _species(tmp_path, common: str, extra: str = ""):
 def test_cyrillic_and_greek_render_with_bundled_fonts(tmp_path):
     path = _species(tmp_path, "{en: Amur leopard, ru: Дальневосточный леопард, el: Λεοπάρδαλη του Αμούρ}",
                     "quick_facts: [{en: Spots, ru: Пятнистый мех, el: Στίγματα}]\n")
+    # wildpress ships no Greek catalogue: a project adds one (here a single word) to print in Greek
+    (tmp_path / "locale").mkdir()
+    (tmp_path / "locale" / "el.po").write_text('msgid ""\nmsgstr ""\n"Language: el\\n"\n\n'
+                                               'msgid "Quick facts"\nmsgstr "Γρήγορα στοιχεία"\n')
     for lang, expected in (("ru", "Дальневосточный леопард"), ("el", "Λεοπάρδαλη του Αμούρ"), ("en", "Amur leopard")):
         from wildpress.build import Settings
 
@@ -48,20 +52,30 @@ def test_cyrillic_and_greek_render_with_bundled_fonts(tmp_path):
                        settings=Settings(lang=lang))
         pdf = reader(result.outputs[0].path)
         assert expected in text(pdf)
+        assert lang != "el" or "ΓΡΗΓΟΡΑ ΣΤΟΙΧΕΙΑ" in text(pdf)  # the project's word, set in capitals
         assert all("Wildpress" in name for name in fonts(pdf)), fonts(pdf)
 
 
-def test_a_glyph_only_a_system_font_has_fails_the_build(tmp_path):
-    path = _species(tmp_path, "Snow leopard", "quick_facts: ['Lives ≥ 3000 m up']\n")
-    with pytest.raises(RenderError) as err:
-        build([path], ["factsheet"], ["A4"], tmp_path / "out", project_dir=tmp_path)
-    assert str(err.value).startswith("multi / factsheet / A4: the bundled fonts have no glyph for '≥' (U+2265)")
-    assert not (tmp_path / "out").exists()
-
-
-def test_a_glyph_no_font_has_fails_the_build(tmp_path, weasyprint_must_not_warn):
-    path = _species(tmp_path, "Snow leopard", "quick_facts: ['Called 雪豹']\n")
-    with pytest.raises(RenderError, match=r"unsupported by fonts: \"雪\" \(U\+96EA\)"):
-        build([path], ["factsheet"], ["A4"], tmp_path / "out", project_dir=tmp_path)
+def test_a_glyph_in_a_template_no_bundled_font_has_fails_the_build(tmp_path, weasyprint_must_not_warn):
+    """The last line of defence: a character the data check cannot see (a layout's own text)."""
+    path = _species(tmp_path, "Snow leopard")
+    layout = tmp_path / "layouts" / "tibetan"
+    layout.mkdir(parents=True)
+    (layout / "layout.yaml").write_text("name: tibetan\ndescription: A fact sheet with a Tibetan word.\n"
+                                        "kind: document\nextends: factsheet\ntemplate: t.html.j2\n")
+    (layout / "t.html.j2").write_text("{% extends 'factsheet.html.j2' %}{% block body %}<p>\u0f56\u0f7c\u0f51</p>"
+                                      "{{ super() }}{% endblock %}")
+    with pytest.raises(RenderError, match=r"(system font|unsupported by fonts).*U\+0F56|U\+0F56.*system font"):
+        build([path], ["tibetan"], ["A4"], tmp_path / "out", project_dir=tmp_path)
     assert not (tmp_path / "out").exists()
     weasyprint_must_not_warn.records.clear()  # the tofu warning is what this test provokes
+
+
+def test_a_glyph_no_font_has_fails_before_rendering_naming_file_and_line(tmp_path):
+    path = _species(tmp_path, "Snow leopard", "quick_facts: ['Called \U0001f9ad by children']\n")
+    with pytest.raises(RenderError) as err:
+        build([path], ["factsheet"], ["A4"], tmp_path / "out", project_dir=tmp_path)
+    line = next(n for n, row in enumerate(path.read_text().splitlines(), 1) if "quick_facts" in row)
+    assert f"multi.yaml:{line}:" in str(err.value) and "quick_facts[0]" in str(err.value)
+    assert "U+1F9AD SEAL" in str(err.value)
+    assert not (tmp_path / "out").exists()

@@ -103,16 +103,16 @@ def test_content_beyond_the_ladder_fails_naming_the_field_that_takes_most_room(t
     sentence = "Leopards roam widely across the snowy forest and keep the deer in balance. "
     bloated = tmp_path / "bloated.yaml"
     bloated.write_text(source
-                       .replace("ecology: >-\n", f"ecology: >-\n  {sentence * 60}\n  ", 1)
-                       .replace("habitat: >-\n", f"habitat: >-\n  {sentence * 45}\n  ", 1)
-                       .replace("description: >-\n", f"description: >-\n  {sentence * 40}\n  ", 1))
+                       .replace("ecology:\n  en: >-\n", f"ecology:\n  en: >-\n    {sentence * 60}\n    ", 1)
+                       .replace("habitat:\n  en: >-\n", f"habitat:\n  en: >-\n    {sentence * 45}\n    ", 1)
+                       .replace("description:\n  en: >-\n", f"description:\n  en: >-\n    {sentence * 40}\n    ", 1))
     with pytest.raises(FitError) as caught:
         build([bloated], ["factsheet"], ["A4"], tmp_path / "out")
     message = str(caught.value)
     assert message.startswith("bloated / factsheet / A4: the content does not fit after giving ground "
                               "(balanced columns, tighter spacing")
     assert "the content needs 3 pages; the layout allows 2 by " in message
-    line = next(n for n, row in enumerate(bloated.read_text().splitlines(), 1) if row.startswith("ecology:"))
+    line = 1 + next(n for n, row in enumerate(bloated.read_text().splitlines(), 1) if row.startswith("ecology:"))
     assert f"The field that takes most room is ecology (" in message
     assert f"of the text) at {bloated}:{line}. Shorten it or choose a larger size." in message
     assert not (tmp_path / "out").exists()

@@ -36,7 +36,7 @@ def test_project_layout_extends_a_builtin_and_overrides_its_css(tmp_path):
 def test_project_layout_shadows_builtin_of_same_name(tmp_path):
     _layout(tmp_path, "factsheet",
             "name: factsheet\ndescription: Mine\nkind: document\nextends: base\ntemplate: mine.html.j2\n",
-            {"mine.html.j2": "{% extends 'base.html.j2' %}{% block body %}<h1>Mine: {{ species.name.common }}"
+            {"mine.html.j2": "{% extends 'base.html.j2' %}{% block body %}<h1>Mine: {{ species.name.common | t }}"
                              "</h1>{% endblock %}"})
     result = build([SAMPLES / "amur-leopard.yaml"], ["factsheet"], ["A4"], tmp_path / "out", project_dir=tmp_path)
     assert "Mine: Amur leopard" in text(reader(result.outputs[0].path))

@@ -137,7 +137,7 @@ def test_content_that_cannot_fit_fails_naming_species_layout_and_size(tmp_path):
     source = without_photo((SAMPLES / "amur-leopard.yaml").read_text(encoding="utf-8"))
     long_text = " ".join(["Amur leopards keep the forest in balance."] * 60)
     wordy = tmp_path / "wordy-leopard.yaml"
-    wordy.write_text(source.replace("ecology: >-", f"ecology: {long_text}\nold_ecology: >-"), encoding="utf-8")
+    wordy.write_text(source.replace("ecology:\n  en: >-", f"ecology: {long_text}\nold_ecology:\n  en: >-"), encoding="utf-8")
     with pytest.raises(FitError) as caught:
         build([wordy], ["poster"], ["a3"], tmp_path / "out", project_dir=REPO)
     assert "wordy-leopard / poster / A3" in str(caught.value)

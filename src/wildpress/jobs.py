@@ -91,11 +91,18 @@ class Job:
         return f"{self.name} / {self.layout.name} / {self.size.label}"
 
     def filename(self) -> str:
-        """Predictable output name, by default ``{species}-{layout}-{size}.pdf`` (decks: ``{deck}-...``),
+        """Predictable output name, by default ``{species}-{layout}-{size}.pdf`` (decks: ``{deck}-...``;
+        in another language than English ``...-{lang}.pdf``, a bilingual deck ``...-en-ru.pdf``),
         sanitised and length-capped (:func:`wildpress.safety.outputs.safe_name`)."""
         lang = self.settings.lang if self.settings else "en"
-        return safe_name(self.pattern.format(species=self.name, layout=self.layout.name, size=self.size.name,
-                                             orientation=self.size.orientation, lang=lang))
+        back = self.settings.back_lang if self.settings else None
+        if back and back != lang and self.layout.kind == "cards":
+            lang = f"{lang}-{back}"
+        pattern = self.pattern
+        if pattern == DEFAULT_PATTERN and lang != "en":  # other languages never overwrite the English files
+            pattern += "-{lang}"
+        return safe_name(pattern.format(species=self.name, layout=self.layout.name, size=self.size.name,
+                                        orientation=self.size.orientation, lang=lang))
 
 
 @dataclass

@@ -130,6 +130,8 @@ _KINDS = [  # message -> kind, where the generic rule below would say too little
     (r"^photo file not found", "photo file not found"),
     (r"^the file name .* cannot be the id", "file name cannot be the id"),
     (r"^species id .* is also used by", "id used by another file"),
+    (r"has a glyph for", "characters no font has"),
+    (r"^no \S+ text \(it is given in", "not translated"),
 ]
 
 
@@ -222,8 +224,12 @@ def validate_paths(paths: list[Path], project: Path, strict: bool = False,
         report.sort()
         return report
     confinement = Confinement.for_project(project, named or [p for p in search if p == sample_species_dir()])
-    species, problems = load_species(files, strict=strict, confinement=confinement, keep_going=True)
-    report.valid = len(species)
+    try:
+        species, problems = load_species(files, strict=strict, confinement=confinement)
+        report.valid = len(species)
+    except DataError as exc:
+        problems = exc.problems
+        species = load_species(files, strict=strict, confinement=confinement, keep_going=True)[0] if langs else []
     if langs:
         from ..i18n.preflight import language_problems
 

@@ -67,6 +67,7 @@ class Catalogue:
     lang: str
     translations: Translations
     files: tuple[Path, ...]
+    own: tuple[tuple[Path, int, str], ...] = ()  # (file, line, text) of every translation not bundled
 
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message)
@@ -160,6 +161,7 @@ def catalogue(lang: str, layout_folders: Iterable[Path] = (), project_dir: Path 
             if message.id:
                 merged[message.id] = message
     files = [bundled_file] if base is not None else []
+    own: list[tuple[Path, int, str]] = []
     reader = confinement or Confinement.for_project(project_dir)
     for file in extra:
         try:
@@ -171,11 +173,14 @@ def catalogue(lang: str, layout_folders: Iterable[Path] = (), project_dir: Path 
             merged._num_plurals, merged._plural_expr = override.num_plurals, override.plural_expr
         for message in override:
             if message.id and message.string and not message.fuzzy:
+                merged.delete(message.id, message.context)  # setting an existing id would keep its old text
                 merged[message.id] = message
+                strings = message.string if isinstance(message.string, tuple) else (message.string,)
+                own += [(file, message.lineno, string) for string in strings if string]
         files.append(file)
     if len(_CACHE) > 64:
         _CACHE.clear()
-    result = Catalogue(lang, _compile(merged), tuple(files))
+    result = Catalogue(lang, _compile(merged), tuple(files), tuple(own))
     _CACHE[key] = result
     return result
 

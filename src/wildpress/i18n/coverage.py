@@ -36,6 +36,8 @@ def _resolve(node: dict) -> dict:
 
 def text_fields(data: Any, schema: dict = SPECIES_SCHEMA, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
     """Every text field in ``data`` as (path, value), in file order, guided by the schema."""
+    if data is None:  # an optional section left out (the loader fills in None)
+        return
     node = _resolve(schema)
     if node.get("$ref") == _TEXT_REF:
         yield path, data

@@ -65,19 +65,25 @@ def _fallback_lang(item, default: str) -> str:
 
 def glyph_problems(job, settings, words_list) -> list[Problem]:
     """Characters the job will print that no font of its layout's chains has (fontTools cmaps)."""
-    from ..layout.fonts import missing_glyphs
+    from ..data.yamlsafe import format_path
     from ..layout.context import project_root
+    from ..layout.fonts import coverage_faces, missing_glyphs
 
     problems = []
-    root = project_root(settings)
+    faces = coverage_faces(job.layout, project_root(settings))
+    for words in dict.fromkeys(words_list):  # the project's own translations of the layouts' words
+        for file, line, text in words.cat.own:
+            missing = missing_glyphs([text], faces)
+            if missing:
+                problems.append(Problem(file, line, None, "", f"no font of layout '{job.layout.name}' has a glyph "
+                                        f"for {describe_chars(missing)}; add a font that has them to the "
+                                        "project's fonts/ folder"))
     for words, fields in requirements(job, words_list):
         for sp in job.species_list:
             for path, text in printed_texts(sp.data, words.lang, fields):
-                missing = missing_glyphs([text], job.layout, root)
+                missing = missing_glyphs([text], faces)
                 if missing:
                     line, col = locate(sp.file, path)
-                    from ..data.yamlsafe import format_path
-
                     problems.append(Problem(sp.file, line, col, format_path(path),
                                             f"no font of layout '{job.layout.name}' has a glyph for "
                                             f"{describe_chars(missing)} ({words.lang}); add a font that has "
@@ -106,10 +112,17 @@ def language_problems(species: list, langs: list[str], project_dir: Path) -> lis
     layout = load_layout("factsheet", project_dir)
     settings = SimpleNamespace(fallback=False, project_dir=str(project_dir))
     problems = []
-    for lang in langs:
-        from .catalogue import catalogue
+    from ..errors import UsageError
+    from .catalogue import catalogue, catalogue_code
 
-        words = Words(lang, catalogue(lang, layout.folders, project_dir))
+    for lang in langs:
+        try:
+            cat = catalogue(lang, layout.folders, project_dir)
+        except UsageError as exc:  # the data can still be checked; building will need the catalogue
+            problems.append(Problem(Path(project_dir) / "locale" / f"{catalogue_code(lang)}.po", None, None, "",
+                                    str(exc), "warning"))
+            cat = catalogue("en")
+        words = Words(lang, cat)
         for sp in species:
             job = SimpleNamespace(layout=layout, species_list=[sp], notes=[])
             errors, _ = translation_problems(job, [words], False)

@@ -44,6 +44,24 @@ GROUP_NOUN = {"mammal": N_("mammal"), "bird": N_("bird"), "reptile": N_("reptile
 CLUES = (("weight", N_("weighs %(amount)s")), ("length", N_("measures %(amount)s")),
          ("wingspan", N_("has a wingspan of %(amount)s")), ("height", N_("stands %(amount)s tall")),
          ("diameter", N_("has a trunk %(amount)s across")))
+def base_pt(size: PaperSize) -> float:
+    """Body size for a card: 9.3 pt on A7, in proportion to the card's short side.
+
+    An A5 card is an A7 card scaled by two, so its type is twice as large and
+    its back is as full; the floor keeps poker cards legible, the ceiling
+    keeps A4 "cards" from turning into posters.
+    """
+    short_mm = min(size.width_mm, size.height_mm)
+    return round(min(22.0, max(8.0, 9.3 * short_mm / 74)), 2)
+
+
+def type_sizes(size: PaperSize, scale: float) -> dict[str, float]:
+    """Point sizes of every text role at ``scale``; none goes below the legibility floor."""
+    body = base_pt(size) * scale
+    roles = {"body": 1.0, "title": 1.75, "sci": 1.12, "label": 0.8, "value": 1.1, "big": 2.2, "monogram": 6.0}
+    return {role: round(max(MIN_PT, body * factor), 2) for role, factor in roles.items()}
+
+
 # English country names that take "the" in a sentence ("lives in the United States").
 _THE = ("United ", "Czech ", "Dominican ", "Central African ", "Netherlands", "Philippines", "Bahamas",
         "Gambia", "Maldives", "Faroe Islands", "Marshall Islands", "Solomon Islands", "Falkland Islands")
@@ -338,12 +356,12 @@ def render_sides(renderer, job, settings, geometry: dict) -> tuple[bytes, list]:
     def describe(key, level: _ladder.Rung, overflow) -> str:
         sp = job.species_list[key[0]]
         where = "on another page" if overflow.extra_pages else "outside the card's safe area"
-        words = f" ({overflow.chars} characters)" if overflow.chars else ""
+        size = f" ({overflow.chars} characters)" if overflow.chars else ""
         shown = len(facts(sp.data, words[-1])[:level.limit("facts", MAX_FACTS)]) if key[1] == "back" else 0
         facts_note = f" with {shown} facts" if shown else ""
         return (f"{job.label}: {sp.id}: the {key[1]} of its card does not fit, even at "
                 f"{type_sizes(job.size, level.scale)['body']:g} pt{facts_note} ({level.label}): "
-                f"{overflow.field}{words} takes the most room (text would land {where}). "
+                f"{overflow.field}{size} takes the most room (text would land {where}). "
                 f"Shorten {overflow.field} at {where_is(overflow.field, sp)} "
                 "or choose a larger card size.")
 

@@ -132,8 +132,8 @@ def project_fonts(project_root: Path | str | None, confinement: Confinement | No
     :data:`MAX_FONT_BYTES`; a file that is not a usable font raises :class:`LayoutError` naming it."""
     root = Path(project_root) if project_root is not None else Path.cwd()
     folder = root / PROJECT_FONTS
-    if not folder.is_dir():
-        return ()
+    if not folder.is_dir() or os.path.realpath(folder) == os.path.realpath(fonts_dir()):
+        return ()  # none, or wildpress's own (a build in the repository): those are bundled_fonts()
     confinement = confinement or Confinement.for_project(root)
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in FONT_SUFFIXES)
     return tuple(_read_font(path, confinement)[0] for path in files)
@@ -146,7 +146,11 @@ def font_chains(layout=None) -> dict[str, list[str]]:
 
 
 def role_families(layout=None, project_faces: Iterable[FontFace] = ()) -> dict[str, list[str]]:
-    """Role -> the families ``--font-<role>`` lists: project families, the role's, the fallbacks.
+    """Role -> the families ``--font-<role>`` lists: the role's, the project's, the bundled fallbacks.
+
+    A project's fonts come before the bundled script fallbacks (its own Arabic or Tibetan font wins)
+    but after the role's Latin fonts, so a font added for one script never changes the spaces,
+    hyphens and Latin letters of every page.
 
     Raises :class:`LayoutError` if a chain names a family that is neither bundled nor the project's.
     """
@@ -160,7 +164,7 @@ def role_families(layout=None, project_faces: Iterable[FontFace] = ()) -> dict[s
                 raise LayoutError(f"{where}: fonts: {role}: no font family {name!r}; known: "
                                   f"{', '.join(sorted(known))} (a project adds its own in {PROJECT_FONTS}/)")
     first = [f.family for f in project_faces]
-    return {role: list(dict.fromkeys([*first, *names, *chains.get("fallback", [])]))
+    return {role: list(dict.fromkeys([*names, *first, *chains.get("fallback", [])]))
             for role, names in chains.items() if role != "fallback"}
 
 
@@ -246,6 +250,8 @@ def missing_glyphs(texts: Iterable[str], faces=None, project_root: Path | str | 
     covered = _covered(tuple(faces), confinement)
     missing: dict[str, list[str]] = {}
     for text in texts:
+        if not isinstance(text, str):
+            continue  # an absent optional text (None) prints nothing
         for char in dict.fromkeys(text):
             if ord(char) not in covered and needs_glyph(char):
                 where = missing.setdefault(char, [])

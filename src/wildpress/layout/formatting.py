@@ -172,6 +172,26 @@ def measurement_label(key: str, m: dict, lang: "str | Words" = "en") -> str:
     return key.replace("_", " ").capitalize()
 
 
+def country(code: str, lang: "str | Words" = "en") -> str:
+    """Short country name in the build language ('RU' -> 'Russia', 'Россия')."""
+    return as_words(lang).country(code)
+
+
+def countries(codes: list[str], lang: "str | Words" = "en") -> str:
+    """'Russia and China', 'Nepal, India and Bhutan' (the language's own list pattern)."""
+    return as_words(lang).countries(codes)
+
+
+def country_names(codes: list[str], lang: "str | Words" = "en") -> list[str]:
+    """Localised names of ``codes``, in alphabetical order, for long range lists."""
+    return as_words(lang).country_names(codes)
+
+
+def status_name(code: str, lang: "str | Words" = "en") -> str:
+    """The IUCN category's name in the build language."""
+    return as_words(lang).status_name(code)
+
+
 # Arrow angle in degrees for each trend (0 = pointing right, positive = up).
 _TREND_ANGLE = {"increasing": 45, "decreasing": -45, "stable": 0}
 

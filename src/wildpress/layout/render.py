@@ -205,8 +205,9 @@ class Renderer:
         """Serialise a rendered document to PDF bytes.
 
         Warnings fail, as in render, and so does any glyph drawn with a font
-        that is not bundled: that is the machine's fallback font standing in
-        for a missing glyph, and on another machine it would be a tofu box.
+        that is neither bundled nor in the project's ``fonts/``: that is the
+        machine's fallback font standing in for a missing glyph, and on another
+        machine it would be a tofu box.
         """
         with weasyprint_warnings() as warnings:
             data = document.write_pdf(**options)

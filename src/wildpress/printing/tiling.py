@@ -215,7 +215,7 @@ def _frames_pdf(plan: TilePlan, title: str, sheet: PaperSize) -> bytes:
     doc = f'''<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
     <style>{font_face_css()}
     @page {{ size: {pt(plan.sheet_width)} {pt(plan.sheet_height)}; margin: 0; }}
-    html {{ font-family: "Wildpress Sans"; font-size: 8pt; color: #1d2320; }}
+    html {{ font-family: var(--font-sans); font-size: 8pt; color: #1d2320; }}
     body {{ margin: 0; }} p {{ margin: 0; }}
     section {{ position: relative; width: {pt(plan.sheet_width)}; height: {pt(plan.sheet_height)};
                page-break-after: always; }}
