@@ -70,7 +70,7 @@ def main() -> int:
         catalog.update(pot, no_fuzzy_matching=True)
         catalog.obsolete.clear()
         po.write_text(_text(catalog, include_lineno=False, ignore_obsolete=True), encoding="utf-8")
-        missing = sum(1 for m in catalog if m.id and not (m.string if isinstance(m.string, str) else all(m.string)))
+        missing = sum(1 for m in catalog if m.id and not (all(m.string) if isinstance(m.string, tuple) else m.string))
         print(f"merged into {po.name}: {missing} untranslated")
     return 0
 

@@ -67,10 +67,23 @@ _THE = ("United ", "Czech ", "Dominican ", "Central African ", "Netherlands", "P
         "Gambia", "Maldives", "Faroe Islands", "Marshall Islands", "Solomon Islands", "Falkland Islands")
 
 
+# German country names that take an article, in the dative after "in" ("lebt in der Mongolei").
+_DE_DATIVE = {"US": "den Vereinigten Staaten", "GB": "dem Vereinigten Königreich", "CH": "der Schweiz",
+              "TR": "der Türkei", "IR": "dem Iran", "IQ": "dem Irak", "MN": "der Mongolei", "NL": "den Niederlanden",
+              "PH": "den Philippinen", "SK": "der Slowakei", "UA": "der Ukraine", "SD": "dem Sudan",
+              "SS": "dem Südsudan", "TD": "dem Tschad", "LB": "dem Libanon", "YE": "dem Jemen", "NE": "dem Niger",
+              "CD": "der Demokratischen Republik Kongo", "CG": "der Republik Kongo", "CI": "der Elfenbeinküste",
+              "CF": "der Zentralafrikanischen Republik", "DO": "der Dominikanischen Republik",
+              "AE": "den Vereinigten Arabischen Emiraten", "MV": "den Malediven", "BS": "den Bahamas",
+              "GM": "Gambia", "CZ": "Tschechien", "VA": "dem Vatikan", "KP": "Nordkorea", "KR": "Südkorea"}
+
+
 def _places(codes: list[str], w: Words) -> str:
     names = [w.country(c) for c in codes]
     if w.locale.language == "en":
         names = [f"the {n}" if n.startswith(_THE) else n for n in names]
+    elif w.locale.language == "de":
+        names = [_DE_DATIVE.get(code, name) for code, name in zip(codes, names)]
     return w.join(names)
 
 

@@ -198,7 +198,7 @@ class Renderer:
             doc = self._wp.HTML(string=html, base_url=layout.folders[0].as_uri() + "/", url_fetcher=fetcher)
             document = doc.render(font_config=self.font_config, stylesheets=[*sheets, page], **options)
         if warnings:
-            raise RenderError("WeasyPrint reported problems:\n  " + "\n  ".join(dict.fromkeys(warnings)))
+            raise RenderError(_problems(warnings))
         return document
 
     def write_pdf(self, document, **options: Any) -> bytes:
@@ -212,7 +212,7 @@ class Renderer:
         with weasyprint_warnings() as warnings:
             data = document.write_pdf(**options)
         if warnings:
-            raise RenderError("WeasyPrint reported problems:\n  " + "\n  ".join(dict.fromkeys(warnings)))
+            raise RenderError(_problems(warnings))
         confinement = self._confinement()
         faces = (*bundled_fonts(), *project_fonts(project_root_of(confinement), confinement))
         families = {f"{face.family.replace(' ', '-')}" for face in faces}
@@ -223,11 +223,21 @@ class Renderer:
                 listing = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in chars if c.strip()) or "some characters"
                 raise RenderError(f"the bundled fonts have no glyph for {listing}; "
                                   f"the system font {name} would stand in. Replace the characters "
-                                  "or add a font that has them to fonts/.")
+                                  "or add a font that has them to the project's fonts/ folder "
+                                  "(beside wildpress.yaml, or the folder you build in).")
         return data
 
 
 MAX_CSS_BYTES = 2_000_000
+
+
+def _problems(warnings: list[str]) -> str:
+    """WeasyPrint's warnings as one error; a missing glyph says where to add a font."""
+    text = "WeasyPrint reported problems:\n  " + "\n  ".join(dict.fromkeys(warnings))
+    if any("unsupported by fonts" in w or ".notdef" in w for w in warnings):
+        text += ("\nNo font of the layout has those characters (the layout's own text, since species texts "
+                 "are checked before rendering): add a font that has them to the project's fonts/ folder.")
+    return text
 
 
 def _manifest_naming(layout: Layout, path: Path) -> Path:
