@@ -80,7 +80,10 @@ def glyph_problems(job, settings, words_list) -> list[Problem]:
                                         "project's fonts/ folder"))
     for words, fields in requirements(job, words_list):
         for sp in job.species_list:
-            for path, text in printed_texts(sp.data, words.lang, fields):
+            texts = list(printed_texts(sp.data, words.lang, fields))
+            if not missing_glyphs([text for _, text in texts], faces):  # one pass; the fields only on a miss
+                continue
+            for path, text in texts:
                 missing = missing_glyphs([text], faces)
                 if missing:
                     line, col = locate(sp.file, path)
