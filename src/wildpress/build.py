@@ -187,7 +187,8 @@ def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | 
         else:
             todo.append(execute.Planned(job, name, key))
     if not (only or layout_filter or size_filter or shard is not None):
-        _stale(result, manifest, out, {n for n, _ in planned}, clean)
+        _stale(result, manifest, out, {n for n, _ in planned}, clean,
+               {execute.output_lang(job) for job in selected})
     if todo and not harfbuzz_subset():
         result.notices.append(HARFBUZZ_NOTE)
     try:
@@ -279,9 +280,12 @@ def _invalid_files(result: BuildResult) -> None:
     result.warnings = [p for p in result.warnings if p.severity != "error"]
 
 
-def _stale(result: BuildResult, manifest, out: Path, planned: set[str], clean: bool) -> None:
-    """Outputs an earlier build made whose source is gone: reported, and removed with ``clean``."""
+def _stale(result: BuildResult, manifest, out: Path, planned: set[str], clean: bool, langs: set[str]) -> None:
+    """Outputs an earlier build made whose source is gone: reported, and removed with ``clean``.
+    Outputs in another language than this build's are another build's, never stale."""
     for name in sorted(set(manifest.outputs) - planned):
+        if manifest.outputs[name].get("lang", "en") not in langs:
+            continue
         path = out / name
         if not os.path.lexists(path):
             manifest.forget(name)

@@ -156,7 +156,7 @@ def _write(item: Planned, data: bytes, pages: int, out: Path, manifest: Manifest
         raise OutputError(f"{path} is not inside the output folder {out}; not writing it")
     sources = sorted({str(sp.file) for sp in job.species_list})
     write_atomically(path, data, settings.force or manifest.made_it(item.name, path))
-    manifest.record(item.name, item.key, data, path, job.label, sources, job.notes)
+    manifest.record(item.name, item.key, data, path, job.label, sources, job.notes, output_lang(job))
     outputs = [Output(path, job, pages, item.seconds)]
     if settings.tile:
         from ..printing.sizes import get_size
@@ -168,6 +168,16 @@ def _write(item: Planned, data: bytes, pages: int, out: Path, manifest: Manifest
         name = safe_name(f"{path.stem}-tiled-{sheet.name}")
         tiled_path = out / name
         write_atomically(tiled_path, tiled, settings.force or manifest.made_it(name, tiled_path))
-        manifest.record(name, item.key, tiled, tiled_path, job.label + " (tiled)", sources, job.notes)
+        manifest.record(name, item.key, tiled, tiled_path, job.label + " (tiled)", sources, job.notes,
+                        output_lang(job))
         outputs.append(Output(tiled_path, job, sheets + 1, time.perf_counter() - started))
     return outputs
+
+
+def output_lang(job) -> str:
+    """The language(s) an output is printed in, as the manifest records it: 'ru', 'en-ru' for a bilingual deck."""
+    settings = job.settings
+    if settings is None:
+        return "en"
+    back = settings.back_lang if job.layout.kind == "cards" else None
+    return f"{settings.lang}-{back}" if back and back != settings.lang else settings.lang
