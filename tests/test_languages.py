@@ -200,3 +200,11 @@ def test_units_convert_on_the_page(tmp_path, units, wanted):
     found = text(reader(pdfs[0])).replace("\u2060", "").replace("\u00a0", " ")
     for phrase in wanted:
         assert phrase in found, f"{phrase!r} not in the {units} fact sheet"
+
+
+def test_each_language_has_its_own_file_and_none_is_stale(tmp_path):
+    for lang in ("en", "ru"):
+        code, output, pdfs = _build(tmp_path, str(LEOPARD), "-s", "a4", "--lang", lang)
+        assert code == 0, output
+        assert "no longer built" not in output
+    assert [p.name for p in pdfs] == ["amur-leopard-factsheet-a4-ru.pdf", "amur-leopard-factsheet-a4.pdf"]
