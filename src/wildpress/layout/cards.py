@@ -25,6 +25,9 @@ SAFE_MM = 3.5  # text stays this far inside the trim: trimmers wander by 1-2 mm
 MIN_PT = 7.0  # legibility floor for any text on a card
 FOOTER_PT = 7.0  # the credit line
 MAX_FACTS, MIN_FACTS = 6, 4
+# Languages in Arabic script: Noto Sans Arabic's letters need 2.1 em, against 1.36 em for Noto Sans, so
+# their backs' footer lines are TALL_LINE high (the same value as `:lang(ar) .back .credit` in the CSS).
+ARABIC_SCRIPT, TALL_LINE = ("ar", "fa", "ur", "ps", "sd", "ug", "ckb"), 1.7
 # The brand on a card back: a small logo two footer lines tall (at most this wide) and the web
 # address, or the name and web address without a logo; a long address prints as its host alone.
 BRAND_LOGO_LINES, BRAND_LOGO_MM, BRAND_SITE_MAX = 2, 18.0, 40
@@ -308,7 +311,11 @@ def deck_geometry(job, settings) -> dict:
             sp = job.species_list[i]
             kind = qr_links(sp.data.get("links"))[0][0]
             check_printable(url, qr_mm, f"{job.label}: {sp.id} ({field_line(Path(sp.file), 'links.' + kind)})")
-    return {"qr_mm": qr_mm, "lines": credit_lines(job, qr_mm, settings.brand), "count": len(job.species_list)}
+    lines = credit_lines(job, qr_mm, settings.brand)
+    back = (getattr(settings, "back_lang", None) or settings.lang).replace("_", "-").split("-")[0]
+    if back in ARABIC_SCRIPT:  # its letters stand taller: the credit is set at TALL_LINE (flashcards.css)
+        lines = (max(2, lines) + 1) * TALL_LINE / 1.25  # and a line more: bidi runs wrap less evenly
+    return {"qr_mm": qr_mm, "lines": lines, "count": len(job.species_list)}
 
 
 def render_sides(renderer, job, settings, geometry: dict) -> tuple[bytes, list]:
