@@ -22,7 +22,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 from wildpress.build import Job, Settings  # noqa: E402
 from wildpress.data.species import load_species  # noqa: E402
-from wildpress.i18n.preflight import preflight  # noqa: E402
+from wildpress.layout.preflight import preflight  # noqa: E402
 from wildpress.layout.context import job_words  # noqa: E402
 from wildpress.layout.document import render_document  # noqa: E402
 from wildpress.layout.layouts import load_layout  # noqa: E402

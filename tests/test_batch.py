@@ -155,7 +155,7 @@ def test_only_layout_and_size_filters(small_project):
 
 
 def test_a_worker_that_dies_fails_only_its_task():
-    from wildpress.project import pool
+    from wildpress.runner import pool
 
     from wildpress.safety.worker import apply
 
@@ -198,7 +198,7 @@ def test_keep_going_builds_the_valid_species_and_lists_the_invalid_one(small_pro
 
 def test_a_deck_in_chunks_matches_the_deck_in_one_piece(tmp_path, monkeypatch):
     from pdfcheck import text
-    from wildpress.project import execute
+    from wildpress.runner import execute
 
     whole = build(None, ["flashcards"], ["a7"], tmp_path / "whole", project_dir=tmp_path,
                   settings=Settings(created=None))
@@ -212,7 +212,7 @@ def test_a_deck_in_chunks_matches_the_deck_in_one_piece(tmp_path, monkeypatch):
 
 
 def test_chunk_ranges_cover_the_deck_and_use_every_worker():
-    from wildpress.project.execute import CARDS_PER_CHUNK, chunk_ranges
+    from wildpress.runner.execute import CARDS_PER_CHUNK, chunk_ranges
 
     for cards in (1, 7, 9, 50, 500, 2001):
         spans = chunk_ranges(cards, 2)
@@ -291,7 +291,7 @@ def test_new_project_builds_with_its_brand_then_is_up_to_date_and_command_line_o
 def test_progress_is_a_bar_on_a_terminal_and_plain_lines_elsewhere(tmp_path):
     import io
 
-    from wildpress.project import progress
+    from wildpress.runner import progress
 
     class Terminal(io.StringIO):
         def isatty(self):

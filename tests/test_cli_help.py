@@ -87,7 +87,7 @@ def test_build_without_pango_is_one_sentence_and_exit_1(tmp_path, monkeypatch):
     from conftest import SAMPLES
     from wildpress.syslibs import SIMULATE_ENV
 
-    from wildpress.project import pool
+    from wildpress.runner import pool
 
     pool.stop_all()  # workers started by earlier tests have Pango: this build must start its own
     monkeypatch.setenv(SIMULATE_ENV, "1")

@@ -46,7 +46,7 @@ def _windows(path):
                                                     ((297, 420), "a3", 10), ((1000, 200), "a4", 10)])
 def test_plan_is_minimal(poster, sheet, overlap):
     from wildpress.printing.sizes import get_size
-    from wildpress.printing.tiling import plan_tiles
+    from wildpress.layout.tiling import plan_tiles
 
     size = get_size(sheet)
     plan = plan_tiles(poster[0] * MM, poster[1] * MM, size, overlap * MM)
@@ -69,14 +69,14 @@ def test_plan_is_minimal(poster, sheet, overlap):
 
 
 def test_row_labels():
-    from wildpress.printing.tiling import row_label
+    from wildpress.layout.tiling import row_label
 
     assert [row_label(i) for i in (0, 1, 25, 26, 27)] == ["A", "B", "Z", "AA", "AB"]
 
 
 def test_tiled_a1_geometry_coverage_overlap_and_map(a1_poster, tmp_path):
     from wildpress.printing.sizes import get_size
-    from wildpress.printing.tiling import plan_tiles, tile_pdf
+    from wildpress.layout.tiling import plan_tiles, tile_pdf
 
     data, count = tile_pdf(a1_poster.read_bytes(), get_size("a4"), overlap_mm=10)
     path = tmp_path / "tiled.pdf"
@@ -122,7 +122,7 @@ def test_tiled_a1_geometry_coverage_overlap_and_map(a1_poster, tmp_path):
 def test_overlap_too_large_is_a_usage_error():
     from wildpress.errors import UsageError
     from wildpress.printing.sizes import get_size
-    from wildpress.printing.tiling import plan_tiles
+    from wildpress.layout.tiling import plan_tiles
 
     with pytest.raises(UsageError, match="overlap"):
         plan_tiles(1000, 1000, get_size("a4"), 120 * MM)
@@ -148,7 +148,7 @@ def test_tile_command_and_build_tile(a1_poster, tmp_path):
 
 def test_tiled_file_keeps_the_posters_metadata(a1_poster):
     from wildpress.printing.sizes import get_size
-    from wildpress.printing.tiling import tile_pdf
+    from wildpress.layout.tiling import tile_pdf
 
     data, _ = tile_pdf(a1_poster.read_bytes(), get_size("a4"), overlap_mm=10)
     poster, tiled = reader(a1_poster).metadata, reader(data).metadata

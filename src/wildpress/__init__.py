@@ -7,6 +7,7 @@ The Python API mirrors the command line::
 """
 
 __version__ = "0.1.0"
+GENERATOR = f"wildpress {__version__}"  # the PDFs' Creator: how a file wildpress wrote is recognised
 
 from .build import BuildResult, Settings, build  # noqa: E402  (needs __version__ first)
 from .errors import WildpressError  # noqa: E402

@@ -98,8 +98,8 @@ def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | 
     ``result.failures`` while the rest is built; with ``raise_errors`` (the
     default) the first failure is then raised.
     """
-    from .project import execute, pool
-    from .project.manifest import MANIFEST, Manifest, SpeciesCache, job_key
+    from .runner import execute, pool
+    from .runner.manifest import MANIFEST, Manifest, SpeciesCache, job_key
 
     started = time.perf_counter()
     settings = settings or Settings()

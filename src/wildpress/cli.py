@@ -82,7 +82,7 @@ def build(ctx, species, layouts, sizes, orientation, out_dir, option_pairs, lang
     else ./data/species, else the bundled samples. Outputs whose inputs have not changed are kept.
     """
     from .build import Settings, build as run_build
-    from .project import progress as _progress
+    from .runner import progress as _progress
     from .safety.limits import Limits
 
     options = _parse_options(option_pairs)
@@ -225,8 +225,8 @@ def preview(ctx, species, layouts, sizes, out_dir, jobs, project_file, keep_goin
     Each output gets a card with its pages, size, page count, file size and warnings (also of
     outputs that were up to date); failures head the sheet. Only changed PDFs are rendered again.
     """
-    from .project import progress as _progress
-    from .project.preview import build_and_preview
+    from .runner import progress as _progress
+    from .site.preview import build_and_preview
 
     report = _progress.for_stream(sys.stderr)
     try:
@@ -260,8 +260,8 @@ def serve(ctx, species, layouts, sizes, out_dir, jobs, project_file, port):
     Watches the species data, layouts, fonts and the project file; only what changed is rebuilt,
     and the page reloads by itself. Errors show on the page with their file and line. Ctrl-C stops.
     """
-    from .project import progress as _progress
-    from .project.serve import serve as run_serve
+    from .runner import progress as _progress
+    from .site.serve import serve as run_serve
 
     run_serve(_preparer(ctx, species, layouts, sizes, out_dir, project_file), out_dir, port,
               echo=lambda line: click.echo(line, err=True), progress=lambda: _progress.for_stream(sys.stderr),
@@ -346,7 +346,7 @@ def validate(paths, strict, fmt, langs):
 
     Files are read by the same rule as `build`: inside the current folder or a folder named here.
     """
-    from .data.validation import validate_paths
+    from .validate import validate_paths
 
     from .layout.formatting import check_language
 

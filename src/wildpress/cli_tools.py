@@ -72,7 +72,7 @@ def tile(poster, sheet, overlap, margin, out_path, force):
     from .errors import UsageError
     from .printing.sizes import MM, parse_length
     from .printing.sizes import get_size
-    from .printing.tiling import tile_pdf
+    from .layout.tiling import tile_pdf
 
     from .safety.confine import Refused, read_regular
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
+from . import GENERATOR, __version__  # noqa: F401 - re-exported
 from .errors import Problem
 from .printing.imposition import ImpositionSettings
 from .safety.limits import Limits
@@ -63,7 +63,6 @@ class Brand:
                 "accent": self.accent, "secondary": self.secondary, "given": bool(self)}
 
 
-GENERATOR = f"wildpress {__version__}"
 CACHE_FOLDER = ".wildpress-cache"  # inside the output folder: prepared photos, reused by the next build
 
 

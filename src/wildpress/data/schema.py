@@ -290,3 +290,7 @@ SPECIES_SCHEMA: dict = {
         ["schema", "name", "sources"],
     ),
 }
+
+# Measurement keys every layout labels itself (layout/formatting.py holds the printed labels).
+MEASUREMENT_KEYS = ("length", "height", "weight", "tail", "wingspan", "lifespan", "diameter", "sleep", "gestation",
+                    "brain_weight", "body_weight", "incubation", "speed", "clutch")

@@ -21,7 +21,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 from ..errors import DataError, Problem
-from ..layout.formatting import MEASUREMENT_LABELS
+from .schema import MEASUREMENT_KEYS
 from ..safety.confine import Confinement, Refused
 from . import countries
 from .schema import ID_PATTERN, IUCN_CATEGORIES, MAX_GALLERY, MAX_ID, SPECIES_SCHEMA, UNITS
@@ -243,8 +243,8 @@ def _semantic_problems(doc: Located, confinement: Confinement) -> list[Problem]:
         # Any key is allowed, but a near-miss of a known one without a label is almost surely a typo.
         if not isinstance(key, str):
             continue
-        hint = difflib.get_close_matches(key, list(MEASUREMENT_LABELS), n=1, cutoff=0.75)
-        if key not in MEASUREMENT_LABELS and "label" not in _mapping(value) and hint:
+        hint = difflib.get_close_matches(key, list(MEASUREMENT_KEYS), n=1, cutoff=0.75)
+        if key not in MEASUREMENT_KEYS and "label" not in _mapping(value) and hint:
             line, col = doc.where(("measurements", key), key=True)
             problems.append(Problem(doc.file, line, col, f"measurements.{key}",
                                     f"unknown measurement (did you mean '{hint[0]}'? or give it a label)",
@@ -340,7 +340,7 @@ def load_species(files: Iterable[Path], strict: bool = False, allowed_roots: lis
     is raised: species whose file has an error are left out and every problem
     (errors included) is returned. Duplicate ids are found among invalid files
     too, so fixing one problem never reveals another. ``cache`` (see
-    :class:`wildpress.project.manifest.SpeciesCache`) returns the result for a
+    :class:`wildpress.runner.manifest.SpeciesCache`) returns the result for a
     valid file whose content and pictures have not changed since it was checked.
     """
     species, problems, ids = [], [], []

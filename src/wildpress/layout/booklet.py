@@ -50,7 +50,7 @@ def render_booklet(renderer, job, settings) -> tuple[bytes, int]:
     if settings.tagged:
         raise UsageError(f"{job.label}: --tagged is not supported for booklets (the fact sheets' tags "
                          "do not survive joining them into one file); build the fact sheets with --tagged")
-    from ..i18n.preflight import preflight
+    from ..layout.preflight import preflight
     from .context import job_words
 
     prod = Production.from_settings(settings)

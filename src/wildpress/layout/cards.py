@@ -341,7 +341,7 @@ def render_sides(renderer, job, settings, geometry: dict) -> tuple[bytes, list]:
     passes: list[bytes] = []
     chosen: dict = {}  # (card, side) -> (pass number, page number)
     words = deck_words(job, settings)  # [front, back]: the same Words twice unless --back-lang differs
-    from ..i18n.preflight import preflight
+    from ..layout.preflight import preflight
 
     preflight(job, settings, words)
     photo_notes: dict = {}  # photos printing under the warning resolution, once each

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..jobs import GENERATOR
+from .. import GENERATOR
 from ..safety.confine import Confinement
 from . import ladder
 

@@ -25,7 +25,7 @@ def render_document(renderer, job, settings) -> tuple[bytes, int]:
     is reported as a warning on the job. Elements marked ``data-fill`` then
     grow to use the spare page height (one more layout pass).
     """
-    from ..i18n.preflight import preflight
+    from ..layout.preflight import preflight
 
     prod = Production.from_settings(settings)
     words = job_words(job, settings)

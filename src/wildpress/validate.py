@@ -21,9 +21,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import DataError, Problem
-from ..safety.confine import Confinement
-from .species import find_species_files, load_species
+from .errors import DataError, Problem
+from .safety.confine import Confinement
+from .data.species import find_species_files, load_species
 
 
 @dataclass
@@ -174,8 +174,8 @@ def _prop(text: str) -> str:
 
 def _species_despite(project_file: Path, project: Path) -> list[Path]:
     """The species paths a broken project file names, as far as they can be read (else the default)."""
-    from ..build import default_species_paths
-    from .yamlsafe import YAMLProblem, load_file
+    from .build import default_species_paths
+    from .data.yamlsafe import YAMLProblem, load_file
 
     try:
         data = load_file(project_file).data
@@ -203,9 +203,9 @@ def validate_paths(paths: list[Path], project: Path, strict: bool = False,
     language of ``langs``, every valid file's texts that lack it and every character no
     bundled or project font has are problems too (what `build --lang` would refuse).
     """
-    from ..build import default_species_paths
-    from ..project.config import find_project, load_project
-    from ..resources import sample_species_dir
+    from .build import default_species_paths
+    from .project.config import find_project, load_project
+    from .resources import sample_species_dir
 
     named = [Path(p) for p in paths]
     found = None if named else find_project(project)
@@ -231,7 +231,7 @@ def validate_paths(paths: list[Path], project: Path, strict: bool = False,
         problems = exc.problems
         species = load_species(files, strict=strict, confinement=confinement, keep_going=True)[0] if langs else []
     if langs:
-        from ..i18n.preflight import language_problems
+        from .layout.preflight import language_problems
 
         problems += language_problems(species, langs, project)
         report.valid = len({str(sp.file) for sp in species} - {str(p.file) for p in problems if p.severity == "error"})

@@ -21,7 +21,7 @@ import math
 from dataclasses import dataclass
 
 from ..errors import RenderError, UsageError
-from .sizes import MM, PaperSize
+from ..printing.sizes import MM, PaperSize
 
 DEFAULT_MARGIN_MM = 10.0  # home printers cannot print the outer ~5 mm; labels and marks live here
 
@@ -168,7 +168,7 @@ def _frames_pdf(plan: TilePlan, title: str, sheet: PaperSize) -> bytes:
     """Map page and one page per sheet with labels and marks; the poster is added afterwards."""
     import weasyprint
 
-    from ..layout.render import font_face_css
+    from .fonts import font_face_css
 
     pt = lambda v: f"{v:.3f}pt"  # noqa: E731 - everything is positioned in points
     left, bottom, scale = _map_box(plan)

@@ -160,7 +160,7 @@ def _write(item: Planned, data: bytes, pages: int, out: Path, manifest: Manifest
     outputs = [Output(path, job, pages, item.seconds)]
     if settings.tile:
         from ..printing.sizes import get_size
-        from ..printing.tiling import tile_pdf
+        from ..layout.tiling import tile_pdf
 
         started = time.perf_counter()
         sheet = get_size(settings.tile)

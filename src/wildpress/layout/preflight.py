@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import DataError, Problem
-from .coverage import CARD_BACK, CARD_FRONT, locate, printed_texts, untranslated
+from ..i18n.coverage import CARD_BACK, CARD_FRONT, locate, printed_texts, untranslated
 
 MAX_LISTED = 12  # characters named in one message
 
@@ -66,8 +66,8 @@ def _fallback_lang(item, default: str) -> str:
 def glyph_problems(job, settings, words_list) -> list[Problem]:
     """Characters the job will print that no font of its layout's chains has (fontTools cmaps)."""
     from ..data.yamlsafe import format_path
-    from ..layout.context import project_root
-    from ..layout.fonts import coverage_faces, missing_glyphs
+    from .context import project_root
+    from .fonts import coverage_faces, missing_glyphs
 
     problems = []
     faces = coverage_faces(job.layout, project_root(settings))
@@ -109,14 +109,14 @@ def language_problems(species: list, langs: list[str], project_dir: Path) -> lis
     of the fact sheet's chain (bundled and the project's fonts/) has."""
     from types import SimpleNamespace
 
-    from ..layout.layouts import load_layout
-    from .words import Words
+    from .layouts import load_layout
+    from ..i18n.words import Words
 
     layout = load_layout("factsheet", project_dir)
     settings = SimpleNamespace(fallback=False, project_dir=str(project_dir))
     problems = []
     from ..errors import UsageError
-    from .catalogue import catalogue, catalogue_code
+    from ..i18n.catalogue import catalogue, catalogue_code
 
     for lang in langs:
         try:

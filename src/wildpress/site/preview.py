@@ -31,7 +31,7 @@ from ..errors import DataError, OutputError, Problem, WildpressError
 from ..jobs import BuildResult
 from ..safety.outputs import write_atomically
 from ..safety.confine import Refused, read_regular
-from .manifest import Manifest
+from ..runner.manifest import Manifest
 
 PREVIEW_FOLDER = ".wildpress-preview"
 SHEET = "index.html"

@@ -298,7 +298,7 @@ def _stop_on_signals() -> Callable[[], None]:
 
 def _round(prepare, out: Path, echo, progress, options) -> Preview:
     """One build and its sheet; never raises for a bad edit (only Ctrl-C goes through)."""
-    from .progress import summary
+    from ..runner.progress import summary
 
     report = progress() if progress else None
     try:
