@@ -146,9 +146,8 @@ def test_bad_shard_is_a_usage_error(bad, small_project):
     assert result.exit_code == 2 and "--shard" in result.output
 
 
-def test_only_layout_and_size_filters(small_project):
-    result = _build(small_project, ("factsheet", "poster"), ("A4", "letter"), only=["red-fox"],
-                    layout_filter=["poster"], size_filter=["letter"])
+def test_only_picks_species_within_the_layouts_and_sizes_asked_for(small_project):
+    result = _build(small_project, ("poster",), ("letter",), only=["red-fox"])
     assert _built(result) == {"red-fox-poster-letter.pdf"}
     with pytest.raises(Exception, match="did you mean red-fox"):
         _build(small_project, only=["red-fx"])

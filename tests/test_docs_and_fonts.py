@@ -10,7 +10,7 @@ from conftest import REPO
 from pdfcheck import fonts, reader, text
 from wildpress import build
 from wildpress.cli import main
-from wildpress.errors import RenderError
+from wildpress.errors import DataError, RenderError
 from wildpress.data.schema import SPECIES_SCHEMA
 
 
@@ -73,8 +73,9 @@ def test_a_glyph_in_a_template_no_bundled_font_has_fails_the_build(tmp_path, wea
 
 def test_a_glyph_no_font_has_fails_before_rendering_naming_file_and_line(tmp_path):
     path = _species(tmp_path, "Snow leopard", "quick_facts: ['Called \U0001f9ad by children']\n")
-    with pytest.raises(RenderError) as err:
+    with pytest.raises(DataError) as err:  # raised in the render worker, it arrives as itself
         build([path], ["factsheet"], ["A4"], tmp_path / "out", project_dir=tmp_path)
+    assert [p.path for p in err.value.problems] == ["quick_facts[0]"]
     line = next(n for n, row in enumerate(path.read_text().splitlines(), 1) if "quick_facts" in row)
     assert f"multi.yaml:{line}:" in str(err.value) and "quick_facts[0]" in str(err.value)
     assert "U+1F9AD SEAL" in str(err.value)

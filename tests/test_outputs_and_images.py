@@ -65,7 +65,7 @@ def test_read_only_output_folder_fails_before_rendering(tmp_path):
     out.chmod(0o555)
     try:
         with pytest.raises(OutputError, match="permission denied"):
-            outputs.prepare_out_dir(out)
+            outputs.OutputFolder(out).prepare()
     finally:
         out.chmod(0o755)
 

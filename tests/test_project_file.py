@@ -1,5 +1,5 @@
 """The project file wildpress.yaml: one test per validation scenario, the Project it loads into,
-and OutputSpec.apply."""
+and the build request a project frames (settings, overrides, fingerprint)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES, write_test_photo
+from conftest import SAMPLES, without_photo, write_test_photo
 from wildpress.errors import DataError, LayoutError
 from wildpress.jobs import Brand, Settings
 from wildpress.layout.layouts import available, load_layout, search_path
 from wildpress.printing.imposition import ImpositionSettings
 from wildpress.project.config import PROJECT_FILE, OutputSpec, find_project, load_project
+from wildpress.runner.manifest import settings_fingerprint
 
 LOGO = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4" '
         'fill="#2f6b4f"/></svg>')
@@ -253,7 +254,7 @@ def test_minimal_file_takes_the_defaults(tmp_path):
     assert project.species == ["data/species"] and project.species_paths() == [tmp_path / "data" / "species"]
     assert project.out_dir == tmp_path / "out" and project.filename == "{species}-{layout}-{size}"
     assert [(o.layout, o.sizes) for o in project.outputs] == [("factsheet", [])]
-    assert project.brand == Brand() and project.photo_ppi is None and project.deck_name is None
+    assert project.brand == Brand() and project.values == {"lang": "en"} and project.lang == "en"
 
 
 FULL = """\
@@ -301,46 +302,63 @@ def test_valid_full_file_round_trips_into_project(tmp_path):
     (tmp_path / "layouts").mkdir()
     project = load_project(file)
     assert project.layout_dirs == [tmp_path / "layouts"] and project.out_dir == tmp_path / "prints"
-    assert (project.lang, project.photo_ppi, project.deck_name) == ("ru", 200.0, "trust-deck")
+    assert (project.lang, project.values["photo_ppi"], project.values["deck_name"]) == ("ru", 200.0, "trust-deck")
     assert project.brand == Brand("Riverbend Wildlife Trust", (tmp_path / "logo.svg").resolve(),
                                   "https://riverbend.example.org", "hello@riverbend.example.org",
                                   "Printed on recycled paper.", "#2f6b4f", "#c8842b")
     factsheet, poster, cards = project.outputs
-    assert factsheet == OutputSpec("factsheet", ["A4", "letter"], None, {"show_sources": False}, 16, {})
+    assert factsheet == OutputSpec("factsheet", ["A4", "letter"], {"show_sources": False}, 16, {})
     assert (poster.sizes, poster.orientation, poster.line) == (["A2", "24x36in"], "landscape", 19)
-    assert poster.print == {"bleed": "0.125in", "marks": ["crop", "cross"], "variant": "PDF/X-4", "tagged": True,
-                            "tile": "A4", "tile_overlap": "8mm"}
-    assert cards.sizes == ["poker"] and set(cards.print) == {"sheet", "duplex", "fold", "cut_marks", "gutter",
-                                                             "back_offset", "imposition"}
-    settings = project.settings(Settings(force=True))
-    assert (settings.brand, settings.lang, settings.photo_ppi, settings.deck_name, settings.force) == \
-        (project.brand, "ru", 200.0, "trust-deck", True)
-    hashed = project.hash_inputs()
-    json.dumps(hashed)
-    assert hashed["brand"]["logo"] == "logo.svg" and len(hashed["brand"]["logo_sha256"]) == 64
-    (tmp_path / "logo.svg").write_text(LOGO.replace("#2f6b4f", "#000000"))
-    assert load_project(file).hash_inputs()["brand"]["logo_sha256"] != hashed["brand"]["logo_sha256"]
+    assert poster.values == {"orientation": "landscape", "bleed": pytest.approx(3.175), "marks": ("crop", "cross"),
+                             "pdf_variant": "pdf/x-4", "tagged": True, "tile": "A4",
+                             "tile_overlap": pytest.approx(8.0)}
+    assert cards.sizes == ["poker"] and set(cards.values) == {"sheet", "duplex", "fold", "cut_marks", "gutter",
+                                                              "back_offset", "imposition"}
 
 
-def test_output_spec_apply_settings(tmp_path):
+def test_the_request_carries_the_project_settings_and_the_logo_into_the_fingerprint(tmp_path):
+    from wildpress.request import assemble
+
     file = _project(tmp_path, FULL)
     (tmp_path / "layouts").mkdir()
-    project = load_project(file)
+    request = assemble(root=tmp_path, base=Settings(force=True))
+    settings = request.settings
+    assert (settings.brand, settings.lang, settings.photo_ppi, settings.deck_name, settings.force) == \
+        (load_project(file).brand, "ru", 200.0, "trust-deck", True)
+    fingerprint = json.dumps(settings_fingerprint(settings))
+    assert "Riverbend" in fingerprint and "logo.svg" in fingerprint
+
+
+def test_a_changed_logo_rebuilds_the_projects_outputs(tmp_path):
+    from wildpress import build
+    from wildpress.request import assemble
+
+    _project(tmp_path, "brand: {name: Trust, logo: logo.svg}\noutputs:\n  - layout: factsheet\n    sizes: [A4]\n")
+    (tmp_path / "data" / "species" / "amur-leopard.yaml").write_text(
+        without_photo((SAMPLES / "amur-leopard.yaml").read_text()))
+    first = build(assemble(root=tmp_path))
+    assert len(first.outputs) == 1 and not build(assemble(root=tmp_path)).outputs
+    (tmp_path / "logo.svg").write_text(LOGO.replace("#2f6b4f", "#000000"))
+    assert len(build(assemble(root=tmp_path)).outputs) == 1
+
+
+def test_each_output_applies_its_settings_over_the_build_and_the_base_is_never_changed(tmp_path):
+    from wildpress.request import assemble
+
+    _project(tmp_path, FULL)
+    (tmp_path / "layouts").mkdir()
     base = Settings(bleed_mm=1.0, marks=("crop",), tile_overlap_mm=12.0,
                     cards=ImpositionSettings(sheet="a3", gutter_mm=6.0, margin_mm=7.0))
-    factsheet, poster, cards = project.outputs
-    same = factsheet.apply(base)
-    assert same == base and same is not base and same.cards is not base.cards
-    printed = poster.apply(base)
-    assert (printed.bleed_mm, printed.marks, printed.pdf_variant, printed.tagged, printed.tile,
-            printed.tile_overlap_mm) == (pytest.approx(3.175), ("crop", "cross"), "pdf/x-4", True, "A4",
-                                         pytest.approx(8.0))
-    assert printed.cards == base.cards
-    deck = cards.apply(base)
-    assert deck.cards == ImpositionSettings(sheet="letter", duplex="short", fold=True, marks="crop",
-                                            back_offset=(1.5, -0.8), mode="none", gutter_mm=2.5, margin_mm=7.0)
-    assert (deck.bleed_mm, deck.marks, deck.tile_overlap_mm) == (1.0, ("crop",), 12.0)
-    assert base.cards.sheet == "a3"  # base is never changed
+    factsheet, poster, cards = (o.settings for o in assemble(root=tmp_path, base=base).outputs)
+    assert (factsheet.bleed_mm, factsheet.marks, factsheet.cards) == (1.0, ("crop",), base.cards)
+    assert (poster.bleed_mm, poster.marks, poster.pdf_variant, poster.tagged, poster.tile,
+            poster.tile_overlap_mm) == (pytest.approx(3.175), ("crop", "cross"), "pdf/x-4", True, "A4",
+                                        pytest.approx(8.0))
+    assert poster.cards == base.cards
+    assert cards.cards == ImpositionSettings(sheet="letter", duplex="short", fold=True, marks="crop",
+                                             back_offset=(1.5, -0.8), mode="none", gutter_mm=2.5, margin_mm=7.0)
+    assert (cards.bleed_mm, cards.marks, cards.tile_overlap_mm) == (1.0, ("crop",), 12.0)
+    assert base.cards.sheet == "a3" and base.bleed_mm == 1.0  # base is never changed
 
 
 def test_find_project(tmp_path):

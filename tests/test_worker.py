@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from wildpress import oscompat
 from wildpress.errors import UsageError
 from wildpress.safety.worker import Worker, WorkerFailure, apply, ping
 
@@ -48,6 +49,8 @@ def test_time_limit_interrupts_python_code(worker):
     assert err.value.reason == "timeout" and time.monotonic() - started < 5
 
 
+@pytest.mark.skipif(not (hasattr(signal, "pthread_sigmask") and hasattr(signal, "SIGALRM")),
+                    reason="blocks SIGALRM: POSIX only (tests/test_portable.py covers the timer thread)")
 def test_a_child_that_ignores_the_timer_is_killed(worker):
     worker.call(apply, signal.pthread_sigmask, signal.SIG_BLOCK, [signal.SIGALRM], time_s=30, memory_mb=3072)
     started = time.monotonic()
@@ -57,6 +60,8 @@ def test_a_child_that_ignores_the_timer_is_killed(worker):
     assert isinstance(worker.call(ping, time_s=30, memory_mb=3072), int)  # and replaced
 
 
+@pytest.mark.skipif(oscompat.memory_enforcement() == "none", reason="no memory limit on this system (see "
+                    "oscompat.unenforced_limits)")
 def test_memory_limit(worker):
     with pytest.raises(WorkerFailure, match=r"needed more than 512 MB of memory and was stopped") as err:
         worker.call(apply, bytearray, 3 * 1024 ** 3, time_s=30, memory_mb=512)

@@ -2,8 +2,9 @@
 
 The Python API mirrors the command line::
 
-    from wildpress import build
-    result = build(["data/species/amur-leopard.yaml"], layouts=["factsheet"], sizes=["A4"], out_dir="out")
+    from wildpress import assemble, build
+    result = build(assemble(root="my-project"))             # a project folder, as `wildpress build` there
+    result = build(assemble(root="my-project", layouts=["poster"], sizes=["A1"], given={"bleed": "3mm"}))
 """
 
 __version__ = "0.1.0"
@@ -11,5 +12,6 @@ GENERATOR = f"wildpress {__version__}"  # the PDFs' Creator: how a file wildpres
 
 from .build import BuildResult, Settings, build  # noqa: E402  (needs __version__ first)
 from .errors import WildpressError  # noqa: E402
+from .request import BuildRequest, assemble  # noqa: E402
 
-__all__ = ["build", "BuildResult", "Settings", "WildpressError", "__version__"]
+__all__ = ["assemble", "build", "BuildRequest", "BuildResult", "Settings", "WildpressError", "__version__"]

@@ -26,10 +26,11 @@ from .layout.context import template_context  # noqa: F401 - for tests and bench
 from .layout.kinds import gathers
 from .resources import fonts_dir, sample_species_dir
 from .safety.confine import Confinement
-from .safety.outputs import check_collisions, prepare_out_dir, safe_name, write_atomically  # noqa: F401
+from .safety.outputs import OutputFolder, check_collisions, safe_name, write_atomically  # noqa: F401
 from .data.schema import ID_PATTERN
 from .printing.sizes import get_size
 from .data.species import Species, find_species_files, load_species
+from .request import BuildRequest, OutputRequest, parse_shard  # noqa: F401 - parse_shard re-exported
 
 def plan(species: list[Species], layouts: list[Layout], sizes: list[str] | None,
          orientation: str | None, options: dict | None, deck_name: str = "deck") -> list[Job]:
@@ -63,98 +64,104 @@ def default_species_paths(project: Path) -> list[Path]:
     return [local if local.is_dir() else sample_species_dir()]
 
 
-@dataclass
-class Target:
-    """One group of outputs: layouts at sizes with their options and settings (a project file's
-    ``outputs`` entry; a command line is one Target)."""
+def build(request: BuildRequest | None = None, *args, progress=None, on_output: Callable[[Output], None] | None = None,
+          raise_errors: bool = True, **arguments) -> BuildResult:
+    """Validate all inputs, then render every output of ``request`` that needs it.
 
-    layouts: list[str]
-    sizes: list[str] = field(default_factory=list)  # empty: each layout's default sizes
-    orientation: str | None = None
-    options: dict = field(default_factory=dict)
-    settings: Settings | None = None  # None: the build's settings
-    extra_options: dict = field(default_factory=dict)  # -O given over a project: each layout takes its own
-
-
-def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | None = None,
-          sizes: Iterable[str] | None = None, out_dir: str | Path = "out", *,
-          options: dict | None = None, strict: bool = False, project_dir: str | Path | None = None,
-          orientation: str | None = None, settings: Settings | None = None,
-          on_output: Callable[[Output], None] | None = None, targets: list[Target] | None = None,
-          layout_dirs: list[Path] | None = None, pattern: str = DEFAULT_PATTERN, jobs: int | None = None,
-          keep_going: bool = False, only: Iterable[str] = (), layout_filter: Iterable[str] = (),
-          size_filter: Iterable[str] = (), shard: str | None = None, clean: bool = False,
-          progress=None, raise_errors: bool = True) -> BuildResult:
-    """Validate all inputs, then render every species in every layout and size that needs it.
-
-    ``species`` are files or folders (default: the project's ``data/species``,
-    else the bundled samples); ``layouts`` default to ``factsheet``; ``sizes``
-    default to each layout's own defaults (``targets`` replaces these three and
-    ``options`` with several groups, each with its own settings). Outputs whose
-    inputs have not changed since the last build into ``out_dir`` are kept
-    (``settings.force`` rebuilds everything). Documents render on ``jobs``
-    worker processes (default: every core). Invalid data stops the build before
-    anything renders, unless ``keep_going``. A document that fails is listed in
-    ``result.failures`` while the rest is built; with ``raise_errors`` (the
-    default) the first failure is then raised.
+    ``request`` comes from :func:`wildpress.request.assemble` (the command line, preview and serve
+    make theirs the same way) and is never changed. Called the older way, with species, layouts,
+    sizes, out_dir and keywords instead, the request is assembled from those (see
+    :func:`legacy_request`). Outputs whose inputs have not changed since the last build into the
+    output folder are kept. Invalid data stops the build before anything renders, unless
+    ``keep_going``. A document that fails is listed in ``result.failures`` while the rest is
+    built; with ``raise_errors`` (the default) the first failure is then raised.
     """
-    from .runner import execute, pool
-    from .runner.manifest import MANIFEST, Manifest, SpeciesCache, job_key
-
+    if not isinstance(request, BuildRequest):
+        request = legacy_request(request, *args, **arguments)
+    elif args or arguments:
+        raise TypeError("build(request) takes no other arguments than progress, on_output and raise_errors")
     started = time.perf_counter()
-    settings = settings or Settings()
-    targets = targets or [Target(list(layouts or []) or ["factsheet"], list(sizes or []), orientation,
-                                 dict(options or {}))]
-    for target in targets:
-        target.settings = target.settings or settings
-        check_language(target.settings.lang)
-        if target.settings.back_lang:
-            check_language(target.settings.back_lang)
-        target.settings.limits.check()
-    if shard is not None:
-        parse_shard(shard)  # a bad --shard fails before anything is read
-    jobs = jobs or pool.default_jobs()
-    if jobs < 1:
-        raise UsageError(f"--jobs must be at least 1, got {jobs}")
-    project = Path(project_dir or Path.cwd()).resolve()
-    for target in targets:  # its locale/ and fonts/ are searched before wildpress's own
-        if target.settings.project_dir is None:
-            target.settings = dataclasses.replace(target.settings, project_dir=str(project))
-        check_catalogues(target.settings)
-    named = [Path(p) for p in species or []]
-    paths = named or default_species_paths(project)
-    files = find_species_files(paths)
+    result = BuildResult()
+    planned_build = _plan_build(request, result)
+    _run_planned(request, planned_build, result, progress, on_output)
+    result.seconds = time.perf_counter() - started
+    if raise_errors and result.failures:
+        error = result.failures[0].error
+        raise error if isinstance(error, WildpressError) else RenderError(result.failures[0].message)
+    return result
+
+
+def legacy_request(species=None, layouts=None, sizes=None, out_dir="out", *, options=None, strict=False,
+                   project_dir=None, orientation=None, settings: Settings | None = None, jobs=None,
+                   keep_going=False, only=(), shard=None, clean=False, dry_run=False) -> BuildRequest:
+    """The request the older ``build(species, layouts, sizes, out_dir, ...)`` call means: an
+    implicit project at ``project_dir`` (its project file is not read; use
+    :func:`wildpress.request.assemble` to build a project)."""
+    from .request import assemble
+
+    return assemble(species=[Path(p) for p in species or []], layouts=list(layouts or []),
+                    sizes=list(sizes or []), options=options, out_dir=Path(out_dir), root=project_dir,
+                    use_project=False, base=settings,
+                    given={"orientation": orientation} if orientation else {}, strict=strict, jobs=jobs,
+                    keep_going=keep_going, only=tuple(only), shard=shard, clean=clean, dry_run=dry_run)
+
+
+@dataclass
+class _Planned:
+    """What the first half of a build found: the checked species, the jobs, and where they go."""
+
+    selected: list
+    names: dict
+    planned: list
+    folder: OutputFolder
+    manifest: object
+    confinement: Confinement
+    jobs: int
+    project: Path
+
+
+def _checked_outputs(request: BuildRequest) -> list:
+    """Each output's settings, checked, with the project folder set (nothing is changed in place)."""
+    outputs = []
+    for output in request.outputs:
+        settings = output.settings
+        check_language(settings.lang)
+        if settings.back_lang:
+            check_language(settings.back_lang)
+        settings.limits.check()
+        if settings.project_dir is None:
+            settings = dataclasses.replace(settings, project_dir=str(request.root))
+        check_catalogues(settings)
+        outputs.append(dataclasses.replace(output, settings=settings))
+    return outputs
+
+
+def _plan_build(request: BuildRequest, result: BuildResult) -> _Planned:
+    """Read and check everything, plan every job, and check where each output goes."""
+    from .runner import pool
+    from .runner.manifest import MANIFEST, Manifest, SpeciesCache
+
+    outputs = _checked_outputs(request)
+    jobs = request.jobs or pool.default_jobs()
+    project = Path(request.root).resolve()
+    files = find_species_files(list(request.species))
     if not files:
-        raise UsageError("no species files found in " + ", ".join(map(str, paths)))
+        raise UsageError("no species files found in " + ", ".join(map(str, request.species)))
     for file in files:
         if not os.path.lexists(file):
             raise UsageError(f"species file not found: {file}")
-    out = Path(out_dir)
-    if not os.path.lexists(out / MANIFEST) and not clean:
+    folder = OutputFolder(request.out_dir, project, request.out_explicit).check()
+    if not os.path.lexists(folder.path / MANIFEST) and not request.clean:
         pool.start(jobs)  # a first build: the workers import WeasyPrint while this process validates
-    # One confinement for everything this build reads, in validation and in rendering alike.
-    confinement = Confinement.for_project(project, named or [p for p in paths if p == sample_species_dir()])
-    result = BuildResult()
-    manifest = Manifest(out, confinement)  # also remembers valid species files, so unchanged ones are not re-checked
-    loaded, result.warnings = load_species(files, strict=strict, confinement=confinement, keep_going=keep_going,
-                                           cache=SpeciesCache(manifest, confinement))
+    readable = list(request.named) or [p for p in request.species if Path(p) == sample_species_dir()]
+    confinement = Confinement.for_project(project, readable)  # one for validation and rendering alike
+    manifest = Manifest(folder.path, confinement, project, folder)
+    result.notices += manifest.notes
+    loaded, result.warnings = load_species(files, strict=request.strict, confinement=confinement,
+                                           keep_going=request.keep_going, cache=SpeciesCache(manifest, confinement))
     _invalid_files(result)
-    planned_jobs: list[Job] = []
-    loaded_layouts = [[load_layout(name, project, dirs=layout_dirs) for name in t.layouts] for t in targets]
-    extra = {k: v for t in targets for k, v in t.extra_options.items()}
-    every = [lay for group in loaded_layouts for lay in group]
-    unknown = {k: v for k, v in extra.items() if not any(k in lay.options for lay in every)}
-    if unknown and every:
-        every[0].resolve_options(unknown)  # raises, naming the option and the layout's options
-    for target, layout_objs in zip(targets, loaded_layouts):
-        declared = {k: v for k, v in extra.items() if any(k in lay.options for lay in layout_objs)}
-        found = plan(loaded, layout_objs, target.sizes, target.orientation, {**target.options, **declared},
-                     target.settings.deck_name)
-        Production.from_settings(target.settings)  # bad --bleed/--marks/--pdf-variant fail before rendering
-        for job in found:
-            job.settings, job.pattern = target.settings, pattern
-        planned_jobs += found
-    selected = select(planned_jobs, only, layout_filter, size_filter, shard, loaded)
+    planned_jobs = _plan_jobs(request, outputs, loaded, project)
+    selected = select(planned_jobs, request.only, (), (), request.shard, loaded)
     names = {id(job): job.filename() for job in selected}
     planned = [(names[id(job)], _source(job)) for job in selected]
     for job in selected:
@@ -162,45 +169,78 @@ def build(species: Iterable[str | Path] | None = None, layouts: Iterable[str] | 
             planned.append((safe_name(f"{names[id(job)][:-4]}-tiled-{get_size(job.settings.tile).name}"),
                             _source(job)))
     check_collisions(planned)  # before anything renders
-    prepare_out_dir(out, project)
-    cache = os.path.abspath(settings.cache_dir or os.environ.get("WILDPRESS_CACHE") or (out / CACHE_FOLDER))
-    confinement = confinement.with_root(Path(cache))
-    created = settings.creation_time()  # every document of the build gets the same date
-    for target in targets:
-        target.settings.cache_dir = target.settings.cache_dir or cache
-        target.settings.created = target.settings.created or settings.created
+    folder.prepare()
+    return _Planned(selected, names, planned, folder, manifest, confinement, jobs, project)
 
+
+def _plan_jobs(request: BuildRequest, outputs: list, loaded: list, project: Path) -> list[Job]:
+    """Every job of every output, each with its own settings (copies: the request is not changed)."""
+    dirs = list(request.layout_dirs) if request.layout_dirs is not None else None
+    loaded_layouts = [load_layout(o.layout, project, dirs=dirs) for o in outputs]
+    extra = dict(request.extra_options)
+    unknown = {k: v for k, v in extra.items() if not any(k in lay.options for lay in loaded_layouts)}
+    if unknown and loaded_layouts:
+        loaded_layouts[0].resolve_options(unknown)  # raises, naming the option and the layout's options
+    created = request.settings.created or _creation_time()
+    planned_jobs: list[Job] = []
+    for output, layout in zip(outputs, loaded_layouts):
+        declared = {k: v for k, v in extra.items() if k in layout.options}
+        settings = dataclasses.replace(output.settings, created=output.settings.created or created)
+        found = plan(loaded, [layout], list(output.sizes), output.orientation, {**output.options, **declared},
+                     settings.deck_name)
+        Production.from_settings(settings)  # bad bleed/marks/variant fail before rendering
+        for job in found:
+            job.settings, job.pattern = settings, request.pattern
+        planned_jobs += found
+    return planned_jobs
+
+
+def _creation_time():
+    import datetime as _dt
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return (_dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc) if epoch and epoch.isdigit()
+            else _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0))
+
+
+def _run_planned(request: BuildRequest, found: _Planned, result: BuildResult, progress, on_output) -> None:
+    """Keep what is up to date, report (and with --clean remove) what is stale, render the rest."""
+    from .runner import execute
+    from .runner.manifest import job_key
+
+    folder, manifest, project = found.folder, found.manifest, found.project
+    cache = os.path.abspath(request.settings.cache_dir or os.environ.get("WILDPRESS_CACHE")
+                            or (folder.path / CACHE_FOLDER))
+    confinement = found.confinement.with_root(Path(cache))
     manifest.confinement = confinement
+    dirs = list(request.layout_dirs) if request.layout_dirs is not None else None
     # The project's own fonts and catalogues (locale/) change outputs like the bundled ones.
     fonts = [fonts_dir()] + [project / name for name in ("fonts", "locale") if (project / name).is_dir()]
     todo = []
-    for job in selected:
-        name = names[id(job)]
-        key = job_key(job, job.settings, manifest, layout_folders(job.layout, project, layout_dirs), fonts)
-        path = out / name
+    for job in found.selected:
+        job.settings = dataclasses.replace(job.settings, cache_dir=job.settings.cache_dir or cache)
+        name = found.names[id(job)]
+        key = job_key(job, job.settings, manifest, layout_folders(job.layout, project, dirs), fonts)
+        path = folder.path / name
         current = not job.settings.force and manifest.up_to_date(name, key, path)
         if current and job.settings.tile:
             tiled = safe_name(f"{name[:-4]}-tiled-{get_size(job.settings.tile).name}")
-            current = manifest.up_to_date(tiled, key, out / tiled)
+            current = manifest.up_to_date(tiled, key, folder.path / tiled)
         if current:
             result.up_to_date.append(path)
         else:
             todo.append(execute.Planned(job, name, key))
-    if not (only or layout_filter or size_filter or shard is not None):
-        _stale(result, manifest, out, {n for n, _ in planned}, clean,
-               {execute.output_lang(job) for job in selected})
+    from .runner.stale import sweep
+
+    sweep(result, manifest, folder, {n for n, _ in found.planned}, project, dirs, request.clean, request.dry_run)
+    if request.dry_run:  # --clean --dry-run: say what would go, make and remove nothing
+        return
     if todo and not harfbuzz_subset():
         result.notices.append(HARFBUZZ_NOTE)
     try:
-        execute.run(todo, out, manifest, confinement, jobs, result, progress, on_output)
+        execute.run(todo, folder, manifest, confinement, found.jobs, result, progress, on_output)
     finally:
         manifest.save()
-    del created
-    result.seconds = time.perf_counter() - started
-    if raise_errors and result.failures:
-        error = result.failures[0].error
-        raise error if isinstance(error, WildpressError) else RenderError(result.failures[0].message)
-    return result
 
 
 HARFBUZZ_NOTE = ("libharfbuzz-subset0 is not installed, so fonts are subset in Python and builds are about "
@@ -260,14 +300,6 @@ def select(jobs: list[Job], only: Iterable[str], layout_filter: Iterable[str], s
     return kept
 
 
-def parse_shard(text: str) -> tuple[int, int]:
-    """"K/N" -> (K, N) with 1 <= K <= N."""
-    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text or "")
-    if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
-        raise UsageError(f"--shard {text!r}: expected K/N with 1 <= K <= N, e.g. 2/4")
-    return int(match.group(1)), int(match.group(2))
-
-
 def _invalid_files(result: BuildResult) -> None:
     """Under --keep-going, every species file with errors becomes one failure (its problems listed)."""
     by_file: dict[str, list] = {}
@@ -278,24 +310,6 @@ def _invalid_files(result: BuildResult) -> None:
         result.failures.append(Failure(file, f"{file}: not built: {len(problems)} problem(s) in the data",
                                        DataError(problems)))
     result.warnings = [p for p in result.warnings if p.severity != "error"]
-
-
-def _stale(result: BuildResult, manifest, out: Path, planned: set[str], clean: bool, langs: set[str]) -> None:
-    """Outputs an earlier build made whose source is gone: reported, and removed with ``clean``.
-    Outputs in another language than this build's are another build's, never stale."""
-    for name in sorted(set(manifest.outputs) - planned):
-        if manifest.outputs[name].get("lang", "en") not in langs:
-            continue
-        path = out / name
-        if not os.path.lexists(path):
-            manifest.forget(name)
-            continue
-        if clean and manifest.made_it(name, path):
-            path.unlink()
-            manifest.forget(name)
-            result.removed.append(path)
-        else:
-            result.stale.append(path)
 
 
 def _source(job: Job) -> str:

@@ -5,6 +5,7 @@ Exit codes: 0 ok, 1 data/validation/render failure, 2 usage error.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -15,8 +16,8 @@ from .cli_help import SectionedCommand, SectionedGroup
 from .errors import DataError
 
 
-from .cli_options import (PROJECT_OPTION, apply_flags, _PRINT_FLAGS, _batch_options, _card_options, _card_settings, _given, _limit_options,
-                          _parse_options, _print_options, _print_settings, _reports_errors)
+from .cli_options import (PROJECT_OPTION, apply_flags, _batch_options, _given, _parse_options, _reports_errors,
+                          setting_options)
 
 
 @click.group(cls=SectionedGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -25,90 +26,92 @@ def main() -> None:
     """Merge species data (YAML) with print layouts into print-ready PDFs."""
 
 
+BUILD_SETTINGS = ("orientation", "lang", "back_lang", "units", "fallback", "organisation", "force", "photo_ppi",
+                  "front", "sheet", "duplex", "fold", "cut_marks", "gutter", "back_offset", "imposition", "deck_name",
+                  "bleed", "marks", "pdf_variant", "tagged", "tile", "tile_overlap",
+                  "time_limit", "memory_limit", "max_pages")
+
+
+def _what_options(func):
+    """SPECIES, -l, -s, -o, -O: what a build makes and where (shared by build, preview and serve)."""
+    flags = [
+        click.argument("species", nargs=-1, type=click.Path(path_type=Path)),
+        click.option("-l", "--layout", "layouts", multiple=True, metavar="LAYOUT",
+                     help="What to make: factsheet (the default), poster, flashcards, booklet, or a layout of your "
+                          "own in ./layouts; repeatable. `wildpress layouts` lists them all. In a project: the "
+                          "project's outputs of these layouts (a layout it does not list is added)."),
+        click.option("-s", "--size", "sizes", multiple=True, metavar="SIZE",
+                     help="Paper or card size: A4, letter, A2, A1, a7, poker ..., or your own as WIDTHxHEIGHT with a "
+                          "unit (18x24in, 50x70cm); repeatable. `wildpress sizes` lists them all. Default: the "
+                          "layout's usual sizes (fact sheet: A4 and letter), in a project the project's."),
+        click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=None,
+                     help="Folder the files are written to (default: the project's `out:`, else ./out). Named "
+                          "here it may lie anywhere, but never behind a link."),
+        click.option("-O", "--option", "option_pairs", multiple=True, metavar="NAME=VALUE",
+                     help="A layout's own setting, e.g. -O accent=#7a3b12 (repeatable); `wildpress layouts` lists "
+                          "each layout's options."),
+    ]
+    return apply_flags(flags, func)
+
+
+def assemble_request(ctx, species, layouts, sizes, out_dir, option_pairs, project_file, settings: dict, **run):
+    """The command line as a BuildRequest: settings given on it (not their defaults) over the project's."""
+    from .request import assemble
+
+    given = {name: value for name, value in settings.items() if _given(ctx, name)}
+    if "marks" in given:
+        given["marks"] = tuple(given["marks"])
+    return assemble(species=species, layouts=layouts, sizes=sizes, options=_parse_options(option_pairs),
+                    given=given, out_dir=out_dir if _given(ctx, "out_dir") else None, project_file=project_file,
+                    **run)
+
+
 @main.command(cls=SectionedCommand)
-@click.argument("species", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-l", "--layout", "layouts", multiple=True, metavar="LAYOUT",
-              help="What to make: factsheet (the default), poster, flashcards, booklet, or a layout of your own "
-                   "in ./layouts; repeatable. `wildpress layouts` lists them all. In a project: build only these.")
-@click.option("-s", "--size", "sizes", multiple=True, metavar="SIZE",
-              help="Paper or card size: A4, letter, A2, A1, a7, poker ..., or your own as WIDTHxHEIGHT with a "
-                   "unit (18x24in, 50x70cm); repeatable. `wildpress sizes` lists them all. Default: the "
-                   "layout's usual sizes (fact sheet: A4 and letter). In a project: build only these.")
-@click.option("--orientation", type=click.Choice(["portrait", "landscape"]), default=None,
-              help="Turn every size upright (portrait) or sideways (landscape). Default: each size as registered, "
-                   "mostly portrait.")
-@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"),
-              show_default=True, help="Folder the PDFs are written to.")
-@click.option("-O", "--option", "option_pairs", multiple=True, metavar="NAME=VALUE",
-              help="A layout's own setting, e.g. -O accent=#7a3b12 (repeatable); `wildpress layouts` lists each "
-                   "layout's options.")
-@click.option("--lang", default="en", show_default=True,
-              help="Language to print, as a code (en, es, fr, de, pt, ru, zh, ar, or pt-BR...): the layouts' words, "
-                   "numbers, country names and the species' texts. A text the species lacks in it is an error "
-                   "(see --fallback).")
-@click.option("--back-lang", default=None, metavar="LANG",
-              help="Flashcards: print the backs in this language, the fronts in --lang (for language classes).")
-@click.option("--units", type=click.Choice(["source", "metric", "imperial", "both"]), default="source",
-              show_default=True,
-              help="Measurements as written (source), converted to metric or imperial, or both (1–1.36 m (3.3–4.5 "
-                   "ft)); converted figures keep the source's precision.")
-@click.option("--fallback", is_flag=True,
-              help="Print texts the species lacks in --lang in its own language instead of failing; the build "
-                   "lists each field it used.")
-@click.option("--organisation", default="", help="Your organisation: printed in kickers and footers and "
-              "recorded as the PDF's author. Nothing is printed without it (a project's brand sets it too).",
-              show_default=False)
+@_what_options
 @click.option("--strict", is_flag=True,
               help="Stop on warnings too (e.g. a field name wildpress does not know, often a typo).")
-@click.option("--force", is_flag=True,
-              help="Rebuild everything even when nothing changed, and overwrite files wildpress did not make.")
-@click.option("--photo-ppi", type=click.FloatRange(min=0), default=300, show_default=True,
-              metavar="PPI",
-              help="Photo detail in pixels per inch at the printed size: bigger photos are scaled down to it to keep "
-                   "PDFs small (0: keep the originals).")
+@setting_options(*BUILD_SETTINGS)
 @_batch_options
-@_card_options
-@_print_options
-@_limit_options
 @_reports_errors
 @click.pass_context
-def build(ctx, species, layouts, sizes, orientation, out_dir, option_pairs, lang, back_lang, units, fallback,
-          organisation, strict, force,
-          photo_ppi, time_limit, memory_limit, max_pages, jobs, keep_going, only, shard, clean, json_report,
-          project_file, **card_flags):
+def build(ctx, species, layouts, sizes, out_dir, option_pairs, strict, jobs, keep_going, only, shard, clean,
+          dry_run, json_report, project_file, **settings):
     """Render SPECIES files or folders to PDFs; in a project folder, build the project.
 
     Without SPECIES, `wildpress build` builds ./wildpress.yaml when there is one (see `wildpress new`),
-    else ./data/species, else the bundled samples. Outputs whose inputs have not changed are kept.
+    else ./data/species, else the bundled samples. Inside a project, SPECIES, -l, -s and print options
+    choose or add outputs, which keep the project's brand, language and output folder. Outputs whose
+    inputs have not changed are kept.
     """
-    from .build import Settings, build as run_build
+    from .build import build as run_build
     from .runner import progress as _progress
-    from .safety.limits import Limits
 
-    options = _parse_options(option_pairs)
-    if card_flags["front"]:
-        options["front"] = card_flags["front"]
-    base = Settings(lang=lang, back_lang=back_lang, units=units, fallback=fallback, organisation=organisation,
-                    force=force, deck_name=card_flags["deck_name"],
-                    cards=_card_settings(**card_flags), limits=Limits(time_limit, memory_limit, max_pages),
-                    photo_ppi=photo_ppi, **_print_settings(**card_flags))
-    _, arguments = _build_arguments(ctx, species, layouts, sizes, out_dir, project_file, base, options, orientation,
-                                    card_flags)
-    out_dir = arguments["out_dir"]
+    request = assemble_request(ctx, species, layouts, sizes, out_dir, option_pairs, project_file, settings,
+                               strict=strict, jobs=jobs, keep_going=keep_going, only=only, shard=shard, clean=clean,
+                               dry_run=dry_run)
     report = _progress.for_stream(sys.stderr)
     try:
-        result = run_build(strict=strict, jobs=jobs, keep_going=keep_going, only=only, shard=shard, clean=clean,
-                           progress=report, on_output=report.output, raise_errors=False, **arguments)
+        result = run_build(request, progress=report, on_output=report.output, raise_errors=False)
     finally:
         report.close()
+    _report(result, request, json_report)
+
+
+def _report(result, request, json_report) -> None:
+    """What a build says at its end (notes, warnings, removals, failures, the summary), and its exit code."""
+    from .runner import progress as _progress
+
+    out_dir = request.out_dir
     for notice in result.notices:
         click.echo(f"note: {notice}", err=True)
     for warning in result.warnings:
         click.echo(str(warning), err=True)
     for path in result.removed:
-        click.echo(f"removed {path} (its source is gone)", err=True)
+        click.echo(f"removed {path} (its species or layout is gone)", err=True)
+    for path in result.would_remove:
+        click.echo(f"would remove {path} (its species or layout is gone)", err=True)
     if result.stale:
-        click.echo(f"{len(result.stale)} output(s) in {out_dir} come from species or layouts no longer built "
+        click.echo(f"{len(result.stale)} output(s) in {out_dir} come from species or layouts that are gone "
                    f"(`--clean` removes them): " + ", ".join(p.name for p in result.stale[:5])
                    + (", ..." if len(result.stale) > 5 else ""), err=True)
     missing = next((f.error for f in result.failures if getattr(f.error, "reason", "") == "libraries"), None)
@@ -123,82 +126,19 @@ def build(ctx, species, layouts, sizes, orientation, out_dir, option_pairs, lang
         click.echo(f"error: {failure.message}", err=True)
     if json_report:
         _progress.write_report(result, Path(out_dir), json_report)
+    if request.dry_run:
+        click.echo(f"dry run: {len(result.would_remove)} file(s) would be removed from {out_dir}; nothing built",
+                   err=True)
+        return
     click.echo(_progress.summary(result) + f"; PDFs in {out_dir}", err=bool(result.failures))
     if result.failures:
         sys.exit(1)
 
 
-def _build_arguments(ctx, species, layouts, sizes, out_dir, project_file, base, options, orientation,
-                     card_flags) -> tuple:
-    """(project or None, build() arguments): the command line's SPECIES, layouts and sizes or, in a
-    project folder, the project's outputs (-l/-s then filter them) with the command line's options
-    on top. Shared by build, preview and serve (serve calls it again for every rebuild)."""
-    arguments: dict = {"options": options, "orientation": orientation, "settings": base}
-    project = _project(project_file, species)
-    if project is not None:
-        arguments = _project_build(ctx, project, base, options, orientation, card_flags)
-        species, out_dir = project.species_paths(), (out_dir if _given(ctx, "out_dir") else project.out_dir)
-        arguments.update(layout_filter=layouts, size_filter=sizes, project_dir=project.root)
-        layouts = sizes = None
-    arguments.update(species=species, layouts=layouts, sizes=sizes, out_dir=out_dir)
-    return project, arguments
-
-
-def _project(project_file, species):
-    """The project to build: --project FILE, else ./wildpress.yaml when no SPECIES are named."""
-    from .project.config import find_project, load_project
-
-    if project_file is None and species:
-        return None
-    path = project_file or find_project(Path.cwd())
-    return load_project(path) if path else None
-
-
-def _project_build(ctx, project, base, options, orientation, card_flags) -> dict:
-    """build() arguments for a project: its outputs as targets, the command line's options on top
-    (only those actually given)."""
-    import dataclasses
-
-    from .build import Target
-
-    settings = project.settings(base)
-    for name in ("lang", "back_lang", "units", "fallback"):
-        if _given(ctx, name):
-            settings = dataclasses.replace(settings, **{name: getattr(base, name)})
-    if _given(ctx, "organisation"):
-        settings = dataclasses.replace(settings, organisation=base.organisation)
-    if _given(ctx, "photo_ppi"):
-        settings = dataclasses.replace(settings, photo_ppi=base.photo_ppi)
-    if _given(ctx, "deck_name"):
-        settings = dataclasses.replace(settings, deck_name=base.deck_name)
-    overrides = {}
-    for flag, key in _PRINT_FLAGS.items():
-        if _given(ctx, flag):
-            overrides[key] = card_flags[flag] if flag != "print_marks" else list(card_flags[flag])
-    from .project.config import OutputSpec
-
-    command_line = OutputSpec("", [], None, {}, 0, overrides)
-    targets = []
-    for spec in project.outputs:
-        targets.append(Target([spec.layout], list(spec.sizes), orientation or spec.orientation, dict(spec.options),
-                              command_line.apply(spec.apply(settings)), extra_options=options))
-    return {"targets": targets, "layout_dirs": project.layout_dirs, "pattern": project.filename,
-            "settings": settings}
-
-
 def _preview_options(func):
     """What preview and serve build: like `build`, the project in a project folder."""
     flags = [
-        click.argument("species", nargs=-1, type=click.Path(path_type=Path)),
-        click.option("-l", "--layout", "layouts", multiple=True,
-                     help="What to make: factsheet (the default), poster, flashcards, booklet or a layout of "
-                          "your own in ./layouts; repeatable (`wildpress layouts` lists them). In a project: "
-                          "only these."),
-        click.option("-s", "--size", "sizes", multiple=True,
-                     help="Paper or card size: A4, letter, A2, a7 ... or WIDTHxHEIGHT with a unit (18x24in); "
-                          "repeatable (`wildpress sizes` lists them). In a project: only these."),
-        click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"),
-                     show_default=True, help="Output folder (the contact sheet is OUT/index.html)."),
+        _what_options,
         click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
                      help="How many documents render at the same time (default: one per processor core; 1 uses the "
                           "least memory)."),
@@ -207,11 +147,9 @@ def _preview_options(func):
     return apply_flags(flags, func)
 
 
-def _preparer(ctx, species, layouts, sizes, out_dir, project_file):
-    """A function giving build()'s arguments, read afresh each time it is called (serve rebuilds)."""
-    from .build import Settings
-
-    return lambda: _build_arguments(ctx, species, layouts, sizes, out_dir, project_file, Settings(), {}, None, {})
+def _preparer(ctx, species, layouts, sizes, out_dir, option_pairs, project_file, **run):
+    """A function giving the BuildRequest, assembled afresh each time it is called (serve rebuilds)."""
+    return lambda: assemble_request(ctx, species, layouts, sizes, out_dir, option_pairs, project_file, {}, **run)
 
 
 @main.command(cls=SectionedCommand)
@@ -219,7 +157,7 @@ def _preparer(ctx, species, layouts, sizes, out_dir, project_file):
 @click.option("-k", "--keep-going", is_flag=True, help="Build every valid species even when other files are invalid.")
 @_reports_errors
 @click.pass_context
-def preview(ctx, species, layouts, sizes, out_dir, jobs, project_file, keep_going):
+def preview(ctx, species, layouts, sizes, out_dir, option_pairs, jobs, project_file, keep_going):
     """Build, then write a PNG of every page and a contact sheet, OUT/index.html, to look at before printing.
 
     Each output gets a card with its pages, size, page count, file size and warnings (also of
@@ -230,8 +168,9 @@ def preview(ctx, species, layouts, sizes, out_dir, jobs, project_file, keep_goin
 
     report = _progress.for_stream(sys.stderr)
     try:
-        done = build_and_preview(_preparer(ctx, species, layouts, sizes, out_dir, project_file), out_dir,
-                                 jobs=jobs, keep_going=keep_going, progress=report, on_output=report.output)
+        done = build_and_preview(_preparer(ctx, species, layouts, sizes, out_dir, option_pairs, project_file,
+                                           jobs=jobs, keep_going=keep_going), out_dir or Path("out"),
+                                 progress=report, on_output=report.output)
     finally:
         report.close()
     result = done.result
@@ -241,7 +180,7 @@ def preview(ctx, species, layouts, sizes, out_dir, jobs, project_file, keep_goin
         click.echo(f"error: {failure.message}", err=True)
     if result:
         click.echo(_progress.summary(result), err=True)
-    click.echo(f"contact sheet: {done.sheet}")
+    click.echo(f"contact sheet: {os.path.abspath(done.sheet)}")  # absolute: a browser opens it as is
     if done.error is not None:
         raise done.error  # reported (and its exit code given) like build's
     if result and result.failures:
@@ -254,7 +193,7 @@ def preview(ctx, species, layouts, sizes, out_dir, jobs, project_file, keep_goin
               help="Port on 127.0.0.1 (0: any free port).")
 @_reports_errors
 @click.pass_context
-def serve(ctx, species, layouts, sizes, out_dir, jobs, project_file, port):
+def serve(ctx, species, layouts, sizes, out_dir, option_pairs, jobs, project_file, port):
     """Build, serve the contact sheet on http://127.0.0.1:PORT/ and rebuild on every edit.
 
     Watches the species data, layouts, fonts and the project file; only what changed is rebuilt,
@@ -263,9 +202,9 @@ def serve(ctx, species, layouts, sizes, out_dir, jobs, project_file, port):
     from .runner import progress as _progress
     from .site.serve import serve as run_serve
 
-    run_serve(_preparer(ctx, species, layouts, sizes, out_dir, project_file), out_dir, port,
-              echo=lambda line: click.echo(line, err=True), progress=lambda: _progress.for_stream(sys.stderr),
-              jobs=jobs, keep_going=True)
+    run_serve(_preparer(ctx, species, layouts, sizes, out_dir, option_pairs, project_file, jobs=jobs,
+                        keep_going=True), out_dir or Path("out"), port,
+              echo=lambda line: click.echo(line, err=True), progress=lambda: _progress.for_stream(sys.stderr))
 
 
 @main.command(cls=SectionedCommand)

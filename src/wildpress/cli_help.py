@@ -69,6 +69,7 @@ OPTION_SECTIONS: dict[str, str] = {
     "--only": BATCH,
     "--shard": BATCH,
     "--clean": BATCH,
+    "--dry-run": BATCH,
     "--json": BATCH,
     "--time-limit": LIMITS,
     "--memory-limit": LIMITS,

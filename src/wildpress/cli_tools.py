@@ -25,21 +25,28 @@ from .cli_options import _reports_errors
 @_reports_errors
 def calibrate(sheet, duplex, back_offset, out_dir, force):
     """Write a two-sided test sheet for reading the printer's back-side shift."""
-    from .build import write_atomically
     from .printing.calibrate import calibration_pdf
+    from .safety.outputs import OutputFolder
     from .printing.imposition import ImpositionSettings, parse_offset
     from .layout.layouts import load_layout
     from .safety.limits import Limits
-    from .safety.worker import shared_worker
+    from .layout.tasks import shared_worker  # the worker whose calls get the renderer
     from .printing.sizes import get_size
 
     settings = ImpositionSettings(sheet=sheet, duplex=duplex, back_offset=parse_offset(back_offset))
     layout = load_layout("flashcards", Path.cwd())  # a project may replace it: render it in the worker
     data = shared_worker().call(calibration_pdf, layout, sheet, settings, time_s=Limits().time_s,
                                 memory_mb=Limits().memory_mb)
-    path = out_dir / f"calibrate-{get_size(sheet).name}-{duplex}.pdf"
-    write_atomically(path, data, force)
+    path = OutputFolder(out_dir, Path.cwd(), explicit=_given_out()).write(
+        f"calibrate-{get_size(sheet).name}-{duplex}.pdf", data, force)
     click.echo(f"wrote {path}: print it two-sided ({duplex} edge) and follow the steps on it")
+
+
+def _given_out() -> bool:
+    """True when -o/--out was given on the command line (then it may lie outside the current folder)."""
+    ctx = click.get_current_context()
+    source = ctx.get_parameter_source("out_dir")
+    return source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT")
 
 
 @click.command(cls=SectionedCommand)
@@ -68,8 +75,8 @@ def schema(markdown):
 @_reports_errors
 def tile(poster, sheet, overlap, margin, out_path, force):
     """Split POSTER (a PDF) across small sheets, with an assembly map first."""
-    from .build import write_atomically
     from .errors import UsageError
+    from .safety.outputs import OutputFolder
     from .printing.sizes import MM, parse_length
     from .printing.sizes import get_size
     from .layout.tiling import tile_pdf
@@ -94,8 +101,8 @@ def tile(poster, sheet, overlap, margin, out_path, force):
         raise UsageError(f"{poster}: cannot read it as a PDF ({exc})") from None
     except Exception as exc:  # pikepdf: not a PDF, encrypted, damaged
         raise UsageError(f"{poster}: cannot read it as a PDF ({exc})") from None
-    path = out_path or poster.with_name(f"{poster.stem}-tiled-{size.name}.pdf")
-    write_atomically(path, data, force)
+    path = Path(out_path or poster.with_name(f"{poster.stem}-tiled-{size.name}.pdf"))
+    path = OutputFolder(path.parent, explicit=True).write(path.name, data, force)
     click.echo(f"wrote {path}: assembly map + {count} sheet(s) of {size.label}")
 
 

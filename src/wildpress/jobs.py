@@ -133,6 +133,7 @@ class BuildResult:
     failures: list[Failure] = field(default_factory=list)
     stale: list[Path] = field(default_factory=list)  # outputs of an earlier build whose source is gone
     removed: list[Path] = field(default_factory=list)  # files --clean removed
+    would_remove: list[Path] = field(default_factory=list)  # files --clean --dry-run lists
     notices: list[str] = field(default_factory=list)  # said once per build (e.g. a missing system library)
     seconds: float = 0.0
 

@@ -22,18 +22,41 @@ def is_missing_library(exc: BaseException) -> bool:
     return isinstance(exc, OSError) and any(name in str(exc).lower() for name in _LIBRARIES)
 
 
+#: WeasyPrint's installation page: its Windows section is the route for Windows.
+INSTALL_PAGE = "https://doc.courtbouillon.org/weasyprint/stable/first_steps.html#windows"
+_MSYS2_BIN = r"C:\msys64\mingw64\bin"
+
+
+def _system(platform: str | None) -> str:
+    platform = platform or sys.platform
+    if platform == "darwin":
+        return "macos"
+    if platform.startswith(("win32", "cygwin", "msys")) or platform == "windows":
+        return "windows"
+    return "linux"
+
+
 def install_command(platform: str | None = None) -> str:
-    """The command that installs the missing libraries on this kind of machine."""
-    if (platform or sys.platform) == "darwin":
+    """The command that installs the missing libraries on this kind of machine (``platform`` is a
+    ``sys.platform`` value; default: this one)."""
+    system = _system(platform)
+    if system == "macos":
         return "brew install pango"
+    if system == "windows":
+        return "pacman -S mingw-w64-x86_64-pango"
     return "sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"
 
 
 def missing_libraries_message(exc: BaseException | str | None = None, platform: str | None = None) -> str:
-    """One sentence: which library is missing and how to install it."""
+    """One sentence: which library is missing and how to install it on this platform."""
     detail = f" ({str(exc).strip().splitlines()[0]})" if exc and str(exc).strip() else ""
-    if (platform or sys.platform) == "darwin":
+    system = _system(platform)
+    if system == "macos":
         how = f"install it with `{install_command('darwin')}`"
+    elif system == "windows":
+        how = (f"install MSYS2 (https://www.msys2.org), run `{install_command('win32')}` in its shell, and "
+               f"set WEASYPRINT_DLL_DIRECTORIES to its mingw64\\bin folder if MSYS2 is not in {_MSYS2_BIN} "
+               f"(see {INSTALL_PAGE})")
     else:
         how = (f"install it with `{install_command('linux')}` on Debian/Ubuntu "
                f"(`{install_command('darwin')}` on macOS)")

@@ -19,7 +19,7 @@ import yaml
 
 from ..errors import UsageError, WildpressError
 from ..safety.confine import Confinement, Refused, read_regular
-from ..safety.outputs import write_atomically
+from ..safety.outputs import OutputFolder
 from .schema import MAX_ID, SPECIES_SCHEMA, UNITS
 from .cleaning import (REPORT_HEADER, FIELDS, UNIT_WORDS, _QUANTITY, Substitution, RowError, Target, ImportResult, fold, slug, Options, _Row)
 from .tables import Table, read_table
@@ -184,6 +184,7 @@ def import_table(table_path: Path | str, out_dir: Path | str = "data/species", m
                  force: bool = False, report: Path | None = None, cwd: Path | None = None) -> ImportResult:
     """Import every row of ``table_path`` into ``out_dir``; returns what was written, errors and substitutions."""
     table_path, out_dir, cwd = Path(table_path), Path(out_dir), Path(cwd or Path.cwd())
+    OutputFolder(out_dir).check()  # a linked output folder is refused before anything is read
     confinement = Confinement.for_project(cwd, [table_path] + ([mapping] if mapping else []))
     opts = load_mapping(Path(mapping) if mapping else None, confinement, list(overrides or []), separators, missing)
     table = read_table(table_path, confinement, key=key, sheet=sheet)
@@ -251,22 +252,23 @@ def import_table(table_path: Path | str, out_dir: Path | str = "data/species", m
     for (column, value), labels in marked.items():
         result.notes.append(f"column {column!r}: {value!r} is a missing-value marker in {len(labels)} rows "
                             f"({', '.join(labels[:3])}{', …' if len(labels) > 3 else ''}): left out")
+    folder = OutputFolder(out_dir).check()  # never written through a link (a linked data/species)
     for path, data, label, _ in planned:
         if (path.exists() or path.is_symlink()) and not force:
             result.errors.append(RowError(label, "", f"{path} exists; not overwriting it (use --force)"))
             continue
         try:
-            write_atomically(path, data, force=True)
+            folder.write(path.name, data, force=True)
         except WildpressError as exc:
             result.errors.append(RowError(label, "", str(exc)))
             continue
         result.written.append(path)
     result.report = Path(report) if report else out_dir / "import-report.txt"
-    _write_report(result, force)
+    _write_report(result, force, OutputFolder(result.report.parent).check())
     return result
 
 
-def _write_report(result: ImportResult, force: bool) -> None:
+def _write_report(result: ImportResult, force: bool, folder: "OutputFolder") -> None:
     path = result.report
     if path.exists() and not force:
         try:
@@ -277,4 +279,4 @@ def _write_report(result: ImportResult, force: bool) -> None:
         if not ours:
             raise WildpressError(f"{path} exists and is not an import report; not overwriting it "
                                  "(use --report FILE or --force)")
-    write_atomically(path, result.text().encode(), force=True)
+    folder.write(path.name, result.text().encode(), force=True)

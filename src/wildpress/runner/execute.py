@@ -11,15 +11,16 @@ recorded in the manifest as it arrives; a job that fails is listed as a
 from __future__ import annotations
 
 import math
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..errors import OutputError, RenderError, WildpressError
+from ..errors import OutputError, RenderError, WildpressError  # noqa: F401
 from ..jobs import BuildResult, Failure, Job, Output
 from ..layout.kinds import gathers, get_kind
-from ..safety.outputs import inside, safe_name, write_atomically
+from ..safety.outputs import OutputFolder, safe_name
 from . import pool
 from .manifest import Manifest
 
@@ -63,7 +64,7 @@ def _chunk_job(job: Job, span: range) -> Job:
 def tasks_for(item: Planned, confinement, jobs: int) -> list[pool.Task]:
     """The pool tasks that make ``item``: one for a document, one per chunk for a deck."""
     from ..layout.cards import deck_geometry
-    from ..safety.worker import render_chunk, render_job
+    from ..layout.tasks import render_chunk, render_job
 
     job, settings = item.job, item.job.settings
     limits = settings.limits
@@ -80,9 +81,9 @@ def tasks_for(item: Planned, confinement, jobs: int) -> list[pool.Task]:
                       key=(item, None), cost=cards * (4 if job.size.width_mm * job.size.height_mm > 2e5 else 1))]
 
 
-def run(items: list[Planned], out: Path, manifest: Manifest, confinement, jobs: int, result: BuildResult,
+def run(items: list[Planned], out: OutputFolder, manifest: Manifest, confinement, jobs: int, result: BuildResult,
         progress=None, on_output: Callable[[Output], None] | None = None) -> None:
-    """Render ``items`` on ``jobs`` workers, writing each PDF as it is finished."""
+    """Render ``items`` on ``jobs`` workers, writing each PDF into ``out`` as it is finished."""
     tasks = [task for item in items for task in tasks_for(item, confinement, jobs)]
     report = progress or _Silent()
     report.start(len(tasks))
@@ -148,15 +149,13 @@ def _fail(result: BuildResult, item: Planned, error: Exception, report) -> None:
     result.failures.append(Failure(item.job.label, message, error))
 
 
-def _write(item: Planned, data: bytes, pages: int, out: Path, manifest: Manifest) -> list[Output]:
-    """Write the PDF (and its tiled copy), record both in the manifest."""
+def _write(item: Planned, data: bytes, pages: int, out: OutputFolder, manifest: Manifest) -> list[Output]:
+    """Write the PDF (and its tiled copy) through the checked writer, record both in the manifest."""
     job, settings = item.job, item.job.settings
-    path = out / item.name
-    if not inside(out, path):
-        raise OutputError(f"{path} is not inside the output folder {out}; not writing it")
-    sources = sorted({str(sp.file) for sp in job.species_list})
-    write_atomically(path, data, settings.force or manifest.made_it(item.name, path))
-    manifest.record(item.name, item.key, data, path, job.label, sources, job.notes, output_lang(job))
+    path = out.target(item.name)
+    sources = sorted({os.path.abspath(sp.file) for sp in job.species_list})
+    out.write(item.name, data, settings.force or manifest.made_it(item.name, path))
+    manifest.record(item.name, item.key, data, path, job.label, sources, job.notes, output_lang(job), job.layout.name)
     outputs = [Output(path, job, pages, item.seconds)]
     if settings.tile:
         from ..printing.sizes import get_size
@@ -166,10 +165,10 @@ def _write(item: Planned, data: bytes, pages: int, out: Path, manifest: Manifest
         sheet = get_size(settings.tile)
         tiled, sheets = tile_pdf(data, sheet, overlap_mm=settings.tile_overlap_mm)
         name = safe_name(f"{path.stem}-tiled-{sheet.name}")
-        tiled_path = out / name
-        write_atomically(tiled_path, tiled, settings.force or manifest.made_it(name, tiled_path))
+        tiled_path = out.target(name)
+        out.write(name, tiled, settings.force or manifest.made_it(name, tiled_path))
         manifest.record(name, item.key, tiled, tiled_path, job.label + " (tiled)", sources, job.notes,
-                        output_lang(job))
+                        output_lang(job), job.layout.name)
         outputs.append(Output(tiled_path, job, sheets + 1, time.perf_counter() - started))
     return outputs
 

@@ -20,7 +20,6 @@ import hashlib
 import json
 import os
 import stat
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -40,32 +39,52 @@ def _stat_key(info: os.stat_result) -> list:
 class Manifest:
     """The manifest of one output folder (empty when there is none, or it is unreadable)."""
 
-    def __init__(self, out_dir: Path, confinement=None) -> None:
+    def __init__(self, out_dir: Path, confinement=None, project: Path | None = None, folder=None) -> None:
         self.path = Path(out_dir) / MANIFEST
         self.confinement = confinement  # inputs are hashed only where they may be read
+        self.folder = folder  # the checked writer of the output folder (None: a read-only look)
+        self.project = os.path.realpath(project) if project is not None else None
         self.outputs: dict[str, dict] = {}
         self.species: dict[str, dict] = {}  # real path of a valid species file -> its checked data
         self._hashes: dict[str, list] = {}  # real path -> [size, mtime_ns, inode, sha256]
         self._used: set[str] = set()
         self.existed = False
+        self.ours = True  # written by a build of this project (else nothing in it is ever deleted)
+        self.notes: list[str] = []  # entries dropped as malformed (a rebuild, never a deletion)
         self._changed = False
         try:
             info = os.lstat(self.path)
         except OSError:
             return
         if not _is_regular(info) or info.st_size > MAX_MANIFEST_BYTES:
+            self.notes.append(f"{self.path}: not a regular file of at most 64 MB; ignored (everything is rebuilt)")
             return
         try:
             from ..safety.confine import Refused, read_regular
 
             doc = json.loads(read_regular(self.path, MAX_MANIFEST_BYTES).decode("utf-8"))
-        except (OSError, ValueError, UnicodeDecodeError, Refused):
-            return  # a damaged manifest only costs a full rebuild
+        except (OSError, ValueError, UnicodeDecodeError, RecursionError, Refused):
+            self.notes.append(f"{self.path}: not a readable manifest; ignored (everything is rebuilt)")
+            return
         if isinstance(doc, dict) and doc.get("format") == FORMAT:
-            self.outputs = {k: v for k, v in (doc.get("outputs") or {}).items() if isinstance(v, dict)}
-            self._hashes = {k: v for k, v in (doc.get("files") or {}).items() if isinstance(v, list) and len(v) == 4}
-            self.species = {k: v for k, v in (doc.get("species") or {}).items() if isinstance(v, dict)}
-            self.existed = True
+            self._load(doc)
+
+    def _load(self, doc: dict) -> None:
+        """Take the entries of a manifest read from disk that pass :mod:`.manifest_check`."""
+        from .manifest_check import check_files, check_outputs, check_species
+
+        self.outputs, dropped = check_outputs(doc.get("outputs"))
+        self._hashes, dropped_files = check_files(doc.get("files"))
+        self.species = check_species(doc.get("species"), self.project)
+        recorded = doc.get("project")
+        self.ours = self.project is None or (isinstance(recorded, str) and recorded == self.project)
+        self.existed = True
+        if dropped or dropped_files:
+            shown = ", ".join(repr(n)[:60] for n in dropped[:3]) + (", ..." if len(dropped) > 3 else "")
+            self.notes.append(f"{self.path}: ignored {len(dropped)} malformed output entr"
+                              f"{'y' if len(dropped) == 1 else 'ies'}{': ' + shown if dropped else ''}"
+                              f"{f' and {dropped_files} file hashes' if dropped_files else ''} (rebuilt, never "
+                              "deleted)")
 
     # -- hashing --------------------------------------------------------------------------------
     def file_hash(self, path: Path, output: bool = False) -> str:
@@ -135,7 +154,7 @@ class Manifest:
                 and self.file_hash(path, output=True) == entry.get("sha256"))
 
     def record(self, name: str, key: str, data: bytes, path: Path, label: str, sources: list[str],
-               warnings: list = (), lang: str = "en") -> None:
+               warnings: list = (), lang: str = "en", layout: str = "") -> None:
         """Remember an output just written (``data`` is its content) and the warnings met making it
         (what the fit left out), so a later build that keeps it can still show them (``wildpress preview``)."""
         digest = hashlib.sha256(data).hexdigest()
@@ -143,7 +162,7 @@ class Manifest:
         self._hashes[os.path.realpath(path)] = [*_stat_key(info), digest]
         self._used.add(os.path.realpath(path))
         self.outputs[name] = {"key": key, "sha256": digest, "size": len(data), "job": label, "sources": sources,
-                              "warnings": [str(w) for w in warnings], "lang": lang}
+                              "warnings": [str(w) for w in warnings], "lang": lang, "layout": layout}
         self._changed = True
 
     def forget(self, name: str) -> None:
@@ -160,9 +179,16 @@ class Manifest:
         self._changed = False
         files = {k: v for k, v in self._hashes.items() if k in self._used}
         species = {k: v for k, v in self.species.items() if k in self._used}
-        doc = {"format": FORMAT, "generator": f"wildpress {__version__}", "outputs": dict(sorted(self.outputs.items())),
-               "files": dict(sorted(files.items())), "species": dict(sorted(species.items()))}
-        write_atomically(self.path, json.dumps(doc, indent=1, ensure_ascii=False).encode(), True)
+        from .manifest_check import seal
+
+        doc = {"format": FORMAT, "generator": f"wildpress {__version__}", "project": self.project,
+               "outputs": dict(sorted(self.outputs.items())), "files": dict(sorted(files.items())),
+               "species": {k: seal(k, v, self.project) for k, v in sorted(species.items())}}
+        text = json.dumps(doc, indent=1, ensure_ascii=False).encode()
+        if self.folder is not None:
+            self.folder.write(MANIFEST, text, True)
+        else:
+            write_atomically(self.path, text, True)
 
 
 class SpeciesCache:
@@ -219,18 +245,11 @@ def _is_regular(info: os.stat_result) -> bool:
 
 # -- the key of one job -------------------------------------------------------------------------
 def settings_fingerprint(settings) -> dict:
-    """The build settings an output depends on (not limits, not where files go)."""
-    brand = settings.brand
-    return {
-        "lang": settings.lang, "back_lang": settings.back_lang, "units": settings.units,
-        "fallback": settings.fallback, "organisation": settings.org_name, "deck_name": settings.deck_name,
-        "cards": asdict(settings.cards), "bleed_mm": settings.bleed_mm, "marks": list(settings.marks),
-        "pdf_variant": settings.pdf_variant, "tagged": settings.tagged, "tile": settings.tile,
-        "tile_overlap_mm": settings.tile_overlap_mm, "photo_ppi": settings.photo_ppi,
-        "brand": {"name": brand.name, "website": brand.website, "contact": brand.contact, "footer": brand.footer,
-                  "accent": brand.accent, "secondary": brand.secondary, "logo": str(brand.logo or "")},
-        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
-    }
+    """The build settings an output depends on (the settings table's fingerprinted ones, see
+    :func:`wildpress.settings.fingerprint`; not limits, not where files go)."""
+    from ..settings import fingerprint
+
+    return {**fingerprint(settings), "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH")}
 
 
 def species_inputs(species, manifest: Manifest) -> list:

@@ -20,12 +20,14 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 from ..errors import WildpressError
+from ..layout.tasks import new_renderer  # also the default context: the shared worker renders too
 from ..safety.worker import Worker
 
 
 @dataclass
 class Task:
-    """One call in a worker: ``func(renderer, *args)`` under a time and memory limit."""
+    """One call in a worker: ``func(renderer, *args)`` under a time and memory limit
+    (the renderer: :func:`wildpress.layout.tasks.new_renderer`'s, built once per worker)."""
 
     func: Callable[..., Any]
     args: tuple
@@ -40,7 +42,7 @@ def default_jobs() -> int:
     """The cores this process may use (``sched_getaffinity`` honours taskset and containers)."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # pragma: no cover - not Linux
+    except (AttributeError, OSError):  # pragma: no cover - macOS and Windows have no affinity call
         return max(1, os.cpu_count() or 1)
 
 
@@ -49,12 +51,12 @@ _workers: list[Worker] = []
 
 def _shared(n: int) -> list[Worker]:
     """The first ``n`` process-wide workers (builds in one process reuse them, caches warm)."""
-    from ..safety.worker import shared_worker
+    from ..layout.tasks import shared_worker
 
     if not _workers:
         _workers.append(shared_worker())
     while len(_workers) < n:
-        worker = Worker()
+        worker = Worker(context=new_renderer)
         atexit.register(worker.stop)
         _workers.append(worker)
     return _workers[:n]

@@ -6,8 +6,9 @@ is read by :meth:`Confinement.read_bytes`. It resolves the real path (after
 ``..`` and symlinks), accepts only regular files inside the allowed roots
 (the project folder, the built-in layouts and fonts, the asset cache) and
 under a size cap, and never opens a FIFO or a device: the file type is
-checked before opening, and the open itself is non-blocking. A refusal
-names the file that asked and the path refused.
+checked before opening, and the open itself is non-blocking and never
+follows a link (:func:`wildpress.oscompat.open_nofollow`, on every system).
+A refusal names the file that asked and the path refused.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..errors import Refused
+from ..oscompat import open_nofollow, opened_path
 from ..resources import cache_dir, fonts_dir, layouts_dir
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a print-resolution A0 photo stays well under this
@@ -46,8 +48,9 @@ def read_regular(path: Path | str, max_bytes: int = MAX_FILE_BYTES, real: Path |
                  allowed: Callable[[Path], bool] | None = None) -> bytes:
     """Bytes of a regular file of at most ``max_bytes``; FIFOs and devices are never opened.
 
-    With ``allowed``, the file actually opened is checked again (on Linux, through
-    ``/proc/self/fd``), so a folder swapped for a link after the check gains nothing.
+    With ``allowed``, the file actually opened is checked again (its real path where the system
+    names it, see :func:`~wildpress.oscompat.opened_path`; elsewhere it must still be the file at
+    the checked real path), so a folder swapped for a link after the check gains nothing.
     """
     real = real or real_path(path)
     try:
@@ -56,16 +59,15 @@ def read_regular(path: Path | str, max_bytes: int = MAX_FILE_BYTES, real: Path |
             raise Refused(path, f"{path} is {_kind(info.st_mode)}, not a regular file")
         if info.st_size > max_bytes:
             raise Refused(path, f"{path} is {info.st_size} bytes; the limit is {max_bytes}")
-        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+        fd = open_nofollow(real, os.O_RDONLY, regular=False)
     except OSError as exc:
         raise Refused(path, f"cannot read {path}: {exc.strerror}") from None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for something else since the stat
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode):  # swapped for something else since the stat
             raise Refused(path, f"{path} is not a regular file")
-        if allowed is not None and os.path.exists(f"/proc/self/fd/{fd}"):
-            opened = Path(os.readlink(f"/proc/self/fd/{fd}"))
-            if not allowed(opened):
-                raise Refused(path, f"refused {path}: it changed into a link to {opened} while being read")
+        if allowed is not None:
+            _check_opened(path, fd, opened, real, allowed)
         chunks, total = [], 0
         while True:
             chunk = os.read(fd, min(1 << 20, max_bytes + 1 - total))
@@ -80,6 +82,23 @@ def read_regular(path: Path | str, max_bytes: int = MAX_FILE_BYTES, real: Path |
         raise Refused(path, f"cannot read {path}: {exc.strerror}") from None
     finally:
         os.close(fd)
+
+
+def _check_opened(path, fd: int, opened: os.stat_result, real: Path, allowed: Callable[[Path], bool]) -> None:
+    """Refuse the open file ``fd`` unless it lies inside ``allowed``: by its own path where the system
+    names it, else by being the file now at the checked real path ``real`` (same device and inode)."""
+    where = opened_path(fd)
+    if where is not None:
+        if not allowed(where):
+            raise Refused(path, f"refused {path}: it changed into a link to {where} while being read")
+        return
+    try:
+        now = os.stat(real_path(real))
+        same = (now.st_dev, now.st_ino) == (opened.st_dev, opened.st_ino) and allowed(real_path(real))
+    except (OSError, Refused):
+        same = False
+    if not same:
+        raise Refused(path, f"refused {path}: it changed while being read")
 
 
 @dataclass(frozen=True)

@@ -53,40 +53,6 @@ def check_collisions(planned: Iterable[tuple[str, str]]) -> None:
                           + "\n  ".join(clashes))
 
 
-def prepare_out_dir(out: Path, project: Path | None = None) -> Path:
-    """Check the output folder can be written (it is created at the first write), and remove
-    stale ``.part`` files from it; fails before anything renders.
-
-    An output folder named inside the ``project`` whose real path leads outside it (a link a
-    project shipped, e.g. ``out -> ~/.config``) is refused: give the real folder with --out.
-    """
-    out = Path(out)
-    if project is not None:
-        root, lexical = Path(os.path.realpath(project)), Path(os.path.abspath(out))
-        real = Path(os.path.realpath(lexical))
-        inside_project = lexical.is_relative_to(root) or lexical.is_relative_to(os.path.abspath(project))
-        if inside_project and not real.is_relative_to(root):
-            raise OutputError(f"output folder {out} is a link to {real}, outside the project folder; "
-                              "name the real folder with --out if that is where the PDFs should go")
-    probe = out
-    while not os.path.lexists(probe) and probe != probe.parent:
-        probe = probe.parent
-    if not probe.is_dir():
-        what = "is a file, not a folder" if probe == out else f"cannot be created: {probe} is not a folder"
-        raise OutputError(f"output folder {out} {what}")
-    if not os.access(probe, os.W_OK | os.X_OK):
-        where = "" if probe == out else f" (in {probe})"
-        raise OutputError(f"cannot write to output folder {out}{where}: permission denied")
-    if probe == out:
-        for entry in os.scandir(out):
-            if _PART.match(entry.name) and entry.is_file(follow_symlinks=False):
-                try:
-                    os.unlink(entry.path)
-                except OSError:
-                    pass
-    return out
-
-
 def inside(out: Path, path: Path) -> bool:
     """True if ``path`` is a direct child of the output folder ``out``."""
     return Path(os.path.realpath(path.parent)) == Path(os.path.realpath(out)) and path.name not in ("", ".", "..")
@@ -169,3 +135,104 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+class OutputFolder:
+    """The one checked writer: every file a command writes or deletes goes through one of these.
+
+    A path handed to it is relative to its folder; '..', absolute paths, and any existing
+    component that is a link (the folder itself included) are refused, so nothing is written,
+    read for replacement or deleted outside the folder. ``project`` given: the folder must also
+    resolve inside the project folder (a project's own ``out``), unless ``explicit`` (named on
+    the command line; then only links are refused). Paths in messages are shown as given.
+    """
+
+    def __init__(self, path: Path, project: Path | None = None, explicit: bool = False) -> None:
+        self.path = Path(path)
+        self.project = Path(os.path.abspath(project)) if project is not None else None
+        self.explicit = explicit
+
+    def check(self) -> "OutputFolder":
+        """Refuse a folder that is a link, leads outside the project (a project's own), is a file,
+        or cannot be created or written; it is created at the first write."""
+        out, real = self.path, Path(os.path.realpath(self.path))
+        outside = self.project is not None and not real.is_relative_to(os.path.realpath(self.project))
+        if os.path.islink(out):
+            if outside:
+                raise OutputError(f"output folder {out} is a link to {real}, outside the project folder; "
+                                  "name the real folder with --out if that is where the PDFs should go")
+            raise OutputError(f"output folder {out} is a link to {real}; wildpress never writes through a "
+                              "link: name the real folder with --out")
+        if outside and not self.explicit:
+            raise OutputError(f"output folder {out} leads to {real}, outside the project folder; "
+                              "name the real folder with --out if that is where the PDFs should go")
+        probe = out
+        while not os.path.lexists(probe) and probe != probe.parent:
+            probe = probe.parent
+        if not probe.is_dir():
+            what = "is a file, not a folder" if probe == out else f"cannot be created: {probe} is not a folder"
+            raise OutputError(f"output folder {out} {what}")
+        if not os.access(probe, os.W_OK | os.X_OK):
+            where = "" if probe == out else f" (in {probe})"
+            raise OutputError(f"cannot write to output folder {out}{where}: permission denied")
+        return self
+
+    def prepare(self) -> "OutputFolder":
+        """:meth:`check`, then remove the ``.part`` files a killed build left; before anything renders."""
+        self.check()
+        if os.path.isdir(self.path):
+            for entry in os.scandir(self.path):
+                if _PART.match(entry.name) and entry.is_file(follow_symlinks=False):
+                    try:
+                        os.unlink(entry.path)
+                    except OSError:
+                        pass
+        return self
+
+    def target(self, name: str | Path) -> Path:
+        """The absolute path of ``name`` inside the folder, checked (see the class)."""
+        rel = Path(name)
+        if rel.is_absolute() or rel.drive or not rel.parts or any(p in ("..", ".", "") for p in rel.parts):
+            raise OutputError(f"{name}: not a file name inside the output folder {self.path}; not touching it")
+        self.check()
+        path = self.path
+        for part in rel.parts[:-1]:
+            path = path / part
+            if os.path.islink(path):
+                raise OutputError(f"{path} is a link; wildpress never writes through a link")
+        return path / rel.parts[-1]
+
+    def write(self, name: str | Path, data: bytes, force: bool = False) -> Path:
+        """Write ``data`` atomically (see :func:`write_atomically`) at ``name`` inside the folder."""
+        path = self.target(name)
+        write_atomically(path, data, force)
+        return path
+
+    def mkdir(self, name: str | Path) -> Path:
+        path = self.target(name)
+        if os.path.islink(path):
+            raise OutputError(f"{path} is a link; wildpress never writes through a link")
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def remove(self, name: str | Path) -> bool:
+        """Delete the regular file ``name`` (never a link's target, a folder or a device)."""
+        path = self.target(name)
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            return False
+        if not stat.S_ISREG(info.st_mode):
+            raise OutputError(f"{path} is not a regular file; not removing it")
+        path.unlink()
+        return True
+
+    def remove_tree(self, name: str | Path) -> None:
+        """Delete the folder ``name`` and what is in it (a link in its place is removed itself)."""
+        import shutil
+
+        path = self.target(name)
+        if os.path.islink(path):
+            path.unlink()
+        elif os.path.isdir(path):
+            shutil.rmtree(path, ignore_errors=True)  # rmtree never follows links inside

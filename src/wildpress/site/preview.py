@@ -29,7 +29,8 @@ from urllib.parse import quote
 from .. import __version__
 from ..errors import DataError, OutputError, Problem, WildpressError
 from ..jobs import BuildResult
-from ..safety.outputs import write_atomically
+from ..runner.manifest_check import HEX64
+from ..safety.outputs import OutputFolder
 from ..safety.confine import Refused, read_regular
 from ..runner.manifest import Manifest
 
@@ -38,6 +39,8 @@ SHEET = "index.html"
 GENERATOR_MARK = b'<meta name="generator" content="wildpress'  # how a sheet we wrote is recognised
 THUMB_SHORT_SIDE_PX = 320  # the short side of a page thumbnail (the sheet shows them at about half)
 THUMB_MAX_SIDE_PX = 960
+MAX_PAGES = 500  # pages of one PDF previewed at most (the rest are counted, not drawn)
+MAX_PDF_BYTES = 512 * 1024 * 1024
 SHOWN_PAGES = 12  # thumbnails shown on a card; the others are a link away ("+ 40 more pages")
 
 
@@ -80,28 +83,32 @@ class Group:
 
 
 # -- thumbnails -------------------------------------------------------------------------------
-def thumbnails(pdf: Path, digest: str, folder: Path) -> dict:
-    """Render every page of ``pdf`` to PNG in ``folder/<digest>/`` unless that was done before;
-    returns its facts: ``pages``, ``title``, ``sizes`` (points per page) and ``files``."""
-    target = folder / digest
-    meta_file = target / "meta.json"
+def thumbnails(pdf: Path, digest: str, writer: OutputFolder) -> dict:
+    """Render every page of ``pdf`` to PNG in ``.wildpress-preview/<digest>/`` unless that was done
+    before; returns its facts: ``pages``, ``title``, ``sizes`` (points per page) and ``files``.
+    The PDF is read by the confined reader (never through a link); at most MAX_PAGES pages."""
+    if not HEX64.match(digest or ""):
+        raise OutputError(f"{pdf.name}: its recorded digest is not a sha256; not previewing it")
+    target = writer.target(f"{PREVIEW_FOLDER}/{digest}")
     try:
-        meta = json.loads(read_regular(meta_file, 1024 * 1024).decode("utf-8"))
+        meta = json.loads(read_regular(target / "meta.json", 1024 * 1024).decode("utf-8"))
         if isinstance(meta, dict) and len(meta.get("files", ())) == meta.get("pages"):
             return meta
     except (OSError, ValueError, Refused):
         pass
     import pypdfium2 as pdfium
 
-    work = Path(tempfile.mkdtemp(prefix=f".{digest}.", suffix=".part", dir=folder))
+    data = read_regular(writer.target(pdf.name), MAX_PDF_BYTES)
+    work = Path(tempfile.mkdtemp(prefix=f".{digest}.", suffix=".part", dir=writer.target(PREVIEW_FOLDER)))
     try:
-        document = pdfium.PdfDocument(str(pdf))
+        document = pdfium.PdfDocument(data)
         try:
             files, sizes = [], []
-            for index in range(len(document)):
+            for index in range(min(len(document), MAX_PAGES)):
                 page = document[index]
                 width, height = page.get_size()
-                scale = min(THUMB_SHORT_SIDE_PX / min(width, height), THUMB_MAX_SIDE_PX / max(width, height))
+                scale = min(THUMB_SHORT_SIDE_PX / max(1.0, min(width, height)),
+                            THUMB_MAX_SIDE_PX / max(1.0, width, height))
                 image = page.render(scale=scale).to_pil()
                 name = f"page-{index + 1:03d}.png"
                 image.save(work / name, "PNG", optimize=True)
@@ -113,35 +120,43 @@ def thumbnails(pdf: Path, digest: str, folder: Path) -> dict:
             document.close()
         meta = {"pages": len(files), "title": title, "sizes": sizes, "files": files}
         (work / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
-        shutil.rmtree(target, ignore_errors=True)  # a half-made folder of an earlier, killed run
+        writer.remove_tree(f"{PREVIEW_FOLDER}/{digest}")  # a half-made folder of an earlier, killed run
         os.replace(work, target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return meta
 
 
-def _preview_folder(out: Path) -> Path:
-    folder = out / PREVIEW_FOLDER
+def _preview_folder(writer: OutputFolder) -> Path:
+    """The thumbnails' folder inside the output folder, made if missing (never a link or a file)."""
+    folder = writer.target(PREVIEW_FOLDER)
     try:
         info = os.lstat(folder)
     except FileNotFoundError:
-        folder.mkdir(parents=True)
-        return folder
+        return writer.mkdir(PREVIEW_FOLDER)
     if not stat.S_ISDIR(info.st_mode):
         raise OutputError(f"{folder} is in the way of the preview thumbnails: it is not a folder "
                           "(a link or a file); remove it")
     return folder
 
 
+def _regular(path: Path) -> bool:
+    """True if ``path`` is a regular file itself (not a link to one)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 # -- what goes on the sheet -------------------------------------------------------------------
 def _names(out: Path, manifest: Manifest, result: BuildResult | None) -> list[tuple[str, str]]:
     """(file name, state) of every output to show, tiled copies beside their document."""
     if result is None:
-        return [(n, "earlier build") for n in sorted(manifest.outputs) if os.path.isfile(out / n)]
+        return [(n, "earlier build") for n in sorted(manifest.outputs) if _regular(out / n)]
     shown = [(o.path.name, "built") for o in result.outputs] + [(p.name, "up to date") for p in result.up_to_date]
     labels = {manifest.outputs.get(n, {}).get("job") for n, _ in shown}
     for name, entry in manifest.outputs.items():  # the tiled copy of an up-to-date poster
-        if entry.get("job", "").removesuffix(" (tiled)") in labels and (out / name).is_file():
+        if entry.get("job", "").removesuffix(" (tiled)") in labels and _regular(out / name):
             shown.append((name, "up to date"))
     seen, unique = set(), []
     for name, state in shown:
@@ -151,7 +166,7 @@ def _names(out: Path, manifest: Manifest, result: BuildResult | None) -> list[tu
     return unique
 
 
-def _card(out: Path, folder: Path, name: str, state: str, entry: dict, manifest: Manifest) -> Card:
+def _card(out: Path, writer: OutputFolder, name: str, state: str, entry: dict, manifest: Manifest) -> Card:
     label = str(entry.get("job") or name)
     parts = label.split(" / ", 2)
     group, layout, size = (parts + ["", ""])[:3] if len(parts) == 3 else (Path(name).stem, "", "")
@@ -159,9 +174,9 @@ def _card(out: Path, folder: Path, name: str, state: str, entry: dict, manifest:
                 species_count=max(1, len(entry.get("sources") or [])))
     path = out / name
     try:
-        card.bytes = os.stat(path).st_size
+        card.bytes = os.lstat(path).st_size
         digest = str(entry.get("sha256") or "") or manifest.file_hash(path, output=True)
-        meta = thumbnails(path, digest, folder)
+        meta = thumbnails(path, digest, writer)
     except Exception as exc:  # noqa: BLE001 - a damaged or vanished PDF costs its preview only
         card.error = f"no preview: {exc}"
         return card
@@ -228,25 +243,28 @@ def _size(count: int) -> str:
 
 # -- the sheet --------------------------------------------------------------------------------
 def write_preview(out: str | Path, result: BuildResult | None = None, error: BaseException | None = None,
-                  title: str = "", root: str | Path | None = None) -> Path:
+                  title: str = "", root: str | Path | None = None, project: Path | None = None) -> Path:
     """Thumbnails for every output of ``result`` and the contact sheet ``out/index.html``.
 
     ``error`` is what stopped a build before it made anything (a project file or data error):
     the sheet then shows it above the outputs of earlier builds. ``root`` (default: the current
-    folder) is left out of the file names shown."""
+    folder) is left out of the file names shown. Everything is written through the checked
+    writer of ``out`` (inside ``project`` when it is the project's own folder)."""
     import jinja2
 
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    folder = _preview_folder(out)
+    writer = OutputFolder(out, project).check()
+    if not os.path.lexists(out):
+        out.mkdir(parents=True)
+    folder = _preview_folder(writer)
     manifest = Manifest(out)
-    cards = [_card(out, folder, name, state, manifest.outputs.get(name, {}), manifest)
+    cards = [_card(out, writer, name, state, manifest.outputs.get(name, {}), manifest)
              for name, state in _names(out, manifest, result)]
     keep = {str(e.get("sha256")) for e in manifest.outputs.values()} | {c.thumbs[0].split("/")[1]
                                                                         for c in cards if c.thumbs}
     for entry in os.scandir(folder):  # thumbnails of PDFs that are gone
-        if entry.name not in keep and entry.is_dir(follow_symlinks=False):
-            shutil.rmtree(entry.path, ignore_errors=True)
+        if entry.name not in keep and HEX64.match(entry.name) and entry.is_dir(follow_symlinks=False):
+            writer.remove_tree(f"{PREVIEW_FOLDER}/{entry.name}")
     root = os.path.realpath(root or os.getcwd())
     noted = {w for c in cards for w in c.warnings}
     loose = [_problem(w, root) for w in (result.warnings if result else []) if str(w) not in noted]
@@ -261,7 +279,7 @@ def write_preview(out: str | Path, result: BuildResult | None = None, error: Bas
         stamp=_dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S"), seconds=result.seconds if result else 0.0)
     sheet = out / SHEET
     _check_ours(sheet)
-    write_atomically(sheet, html.encode("utf-8"), True)
+    writer.write(SHEET, html.encode("utf-8"), True)
     return sheet
 
 
@@ -286,27 +304,29 @@ class Preview:
     sheet: Path | None = None
     result: BuildResult | None = None
     error: BaseException | None = None  # what stopped the build before it made anything
-    project: Any = None  # the Project built, when there is one
-    arguments: dict = field(default_factory=dict)  # what build() was given
+    request: Any = None  # the BuildRequest built, once one could be assembled
+
+    @property
+    def project(self):
+        return self.request.project if self.request is not None else None
 
 
-def build_and_preview(prepare: Callable[[], tuple[Any, dict]], out: Path, catch_all: bool = False,
-                      **options) -> Preview:
+def build_and_preview(prepare: Callable[[], Any], out: Path, catch_all: bool = False, **options) -> Preview:
     """Build, then write the thumbnails and the contact sheet.
 
-    ``prepare()`` gives ``(project or None, build() arguments)`` and is called every time, so an
-    edited project file is read again; ``out`` is where the sheet goes when it fails. An error
+    ``prepare()`` gives the :class:`~wildpress.request.BuildRequest` and is called every time, so
+    an edited project file is read again; ``out`` is where the sheet goes when it fails. An error
     that stops the build (a project file or data error) is shown on the sheet and returned, not
     raised; with ``catch_all`` so is anything unexpected (``wildpress serve`` never stops on one).
-    ``options`` go to :func:`wildpress.build.build` (jobs, keep_going, progress ...).
+    ``options`` go to :func:`wildpress.build.build` (progress, on_output).
     """
     from ..build import build
 
     done = Preview(Path(out))
     try:
-        done.project, done.arguments = prepare()
-        done.out = Path(done.arguments["out_dir"])
-        done.result = build(**done.arguments, **options, raise_errors=False)
+        done.request = prepare()
+        done.out = Path(done.request.out_dir)
+        done.result = build(done.request, **options, raise_errors=False)
     except WildpressError as exc:
         done.error = exc
     except Exception as exc:  # noqa: BLE001 - serve keeps watching after a bug, saying what it was
@@ -315,6 +335,8 @@ def build_and_preview(prepare: Callable[[], tuple[Any, dict]], out: Path, catch_
         done.error = WildpressError(f"unexpected {type(exc).__name__}: {exc} (a bug in wildpress: please report it)")
     project = done.project
     title = (project.brand.name or project.root.name) if project is not None else Path.cwd().name
+    explicit = done.request.out_explicit if done.request is not None else True
     done.sheet = write_preview(done.out, done.result, done.error, title=title,
-                               root=project.root if project is not None else None)
+                               root=project.root if project is not None else None,
+                               project=done.request.root if done.request is not None and not explicit else None)
     return done

@@ -173,7 +173,7 @@ def _default_filter():
 def watch_targets(done: Preview, root: Path) -> Watched:
     """What a rebuild depends on: the project file, species files and folders (and the folders
     that globs search), layout folders, fonts, ``data/`` and the brand logo."""
-    project, arguments = done.project, done.arguments
+    project, request = done.project, done.request
     folders, files = set(), {root / "wildpress.yaml"}
     if project is not None:
         files.add(project.file)
@@ -187,12 +187,11 @@ def watch_targets(done: Preview, root: Path) -> Watched:
                 folders.add(project.root.joinpath(*base))
         if project.brand.logo:
             files.add(Path(project.brand.logo))
-    from ..build import default_species_paths
-
     base = project.root if project is not None else root
-    for path in arguments.get("species") or default_species_paths(base):
+    for path in request.species if request is not None else [base / "data" / "species"]:
         (folders if Path(path).is_dir() else files).add(Path(path))
-    folders.update(arguments.get("layout_dirs") or [base / "layouts"])
+    dirs = request.layout_dirs if request is not None else None
+    folders.update(dirs or [base / "layouts"])
     folders.update([base / "fonts", base / "data"])  # data/: photos kept beside the species folder too
     return Watched(frozenset(map(os.path.abspath, folders)), frozenset(map(os.path.abspath, files)),
                    os.path.abspath(done.out))
@@ -233,12 +232,12 @@ class Watcher(threading.Thread):
         self.restart.set()
 
 
-def serve(prepare: Callable[[], tuple[Any, dict]], out: Path, port: int = 8000, echo: Callable[[str], None] = print,
+def serve(prepare: Callable[[], Any], out: Path, port: int = 8000, echo: Callable[[str], None] = print,
           progress: Callable[[], Any] | None = None, **options) -> None:
     """Build, serve the contact sheet on 127.0.0.1:``port`` and rebuild on every change until Ctrl-C.
 
-    ``prepare`` gives build()'s arguments (called for every build, so the project file is read
-    again); ``options`` go to build() too (jobs ...); ``progress()`` makes a progress report
+    ``prepare`` gives the BuildRequest (called for every build, so the project file is read
+    again); ``options`` go to build() too; ``progress()`` makes a progress report
     for each build."""
     root = Path.cwd()
     live = Live(Path(out))
@@ -247,8 +246,8 @@ def serve(prepare: Callable[[], tuple[Any, dict]], out: Path, port: int = 8000, 
     url = f"http://{HOST}:{server.server_address[1]}/"
     first = Preview(live.out)
     try:
-        first.project, first.arguments = prepare()
-        first.out = Path(first.arguments["out_dir"])
+        first.request = prepare()
+        first.out = Path(first.request.out_dir)
     except Exception:  # noqa: BLE001 - the build reports it
         pass
     watcher = Watcher(watch_targets(first, root))
