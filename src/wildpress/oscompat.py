@@ -295,9 +295,11 @@ def watch_parent(parent: int, on_exit: Callable[[], None]) -> None:
         except OSError:
             return
 
-        def target() -> None:
+        def wait_handle() -> None:
             _winapi.WaitForSingleObject(handle, _winapi.INFINITE)
             on_exit()
+
+        target = wait_handle
 
     threading.Thread(target=target, daemon=True, name="wildpress-parent-watch").start()
 

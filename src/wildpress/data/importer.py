@@ -178,6 +178,46 @@ def _dump(data: dict, table: str, label: str) -> bytes:
     return (head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)).encode()
 
 
+def _row_record(label: str, cells: dict, opts, columns: dict, source: dict, result: ImportResult,
+                marked: dict) -> dict | None:
+    """The species record of one row, checked against the schema; None (its errors in ``result``) if bad.
+    Missing-value markers met are counted in ``marked`` by (column, value)."""
+    row = _Row(label, opts, result)
+    if "" in cells and len(cells) == 1:
+        result.errors.append(RowError(label, "", cells[""]))
+        return None
+    for path, value in opts.defaults.items():
+        row.cell("(default)", parse_target(path, "defaults"), value)
+    for column, target in columns.items():
+        value = cells.get(column)
+        if row.missing(value):
+            if target.field == "status.category":
+                row.sub(column, value or "", "(no status)", "no category given: no status is printed")
+            elif value:
+                marked.setdefault((column, value), []).append(label)
+            continue
+        row.cell(column, target, value)
+    data = row.data
+    if "status" in data and "category" not in data["status"]:
+        data.pop("status")  # a scope without a category (or a not-assessed record) prints nothing
+    name = data.setdefault("name", {})
+    if "scientific" not in name and not any(e.column and columns.get(e.column, Target("")).field ==
+                                            "name.scientific" for e in row.errors):
+        sci_col = next((c for c, t in columns.items() if t.field == "name.scientific"), "")
+        row.error(sci_col, "no scientific name: every species file needs one ('Genus species' or a genus)")
+    if "common" not in name and "scientific" in name:
+        name["common"] = name["scientific"]
+        common_col = next((c for c, t in columns.items() if t.field == "name.common"), "(none)")
+        row.sub(common_col, "", name["scientific"], "no common name: the scientific name is used")
+    data.setdefault("sources", [dict(source)])
+    if not row.errors:
+        row.errors += [RowError(label, "", f"{msg}") for msg in _schema_errors(data)]
+    if row.errors:
+        result.errors += row.errors
+        return None
+    return data
+
+
 def import_table(table_path: Path | str, out_dir: Path | str = "data/species", mapping: Path | None = None,
                  overrides: list[str] | None = None, separators: list[str] | None = None,
                  missing: list[str] | None = None, key: str | None = None, sheet: str | None = None,
@@ -205,39 +245,10 @@ def import_table(table_path: Path | str, out_dir: Path | str = "data/species", m
     marked: dict[tuple[str, str], list[str]] = {}
     planned: list[tuple[Path, bytes, str, str]] = []
     for label, cells in table.rows:
-        row = _Row(label, opts, result)
-        if "" in cells and len(cells) == 1:
-            result.errors.append(RowError(label, "", cells[""]))
+        data = _row_record(label, cells, opts, columns, source, result, marked)
+        if data is None:
             continue
-        for path, value in opts.defaults.items():
-            row.cell("(default)", parse_target(path, "defaults"), value)
-        for column, target in columns.items():
-            value = cells.get(column)
-            if row.missing(value):
-                if target.field == "status.category":
-                    row.sub(column, value or "", "(no status)", "no category given: no status is printed")
-                elif value:
-                    marked.setdefault((column, value), []).append(label)
-                continue
-            row.cell(column, target, value)
-        data = row.data
-        if "status" in data and "category" not in data["status"]:
-            data.pop("status")  # a scope without a category (or a not-assessed record) prints nothing
-        name = data.get("name", {})
-        if "scientific" not in name and not any(e.column and columns.get(e.column, Target("")).field ==
-                                                "name.scientific" for e in row.errors):
-            sci_col = next((c for c, t in columns.items() if t.field == "name.scientific"), "")
-            row.error(sci_col, "no scientific name: every species file needs one ('Genus species' or a genus)")
-        if "common" not in name and "scientific" in name:
-            name["common"] = name["scientific"]
-            common_col = next((c for c, t in columns.items() if t.field == "name.common"), "(none)")
-            row.sub(common_col, "", name["scientific"], "no common name: the scientific name is used")
-        data.setdefault("sources", [dict(source)])
-        if not row.errors:
-            row.errors += [RowError(label, "", f"{msg}") for msg in _schema_errors(data)]
-        if row.errors:
-            result.errors += row.errors
-            continue
+        name = data["name"]
         base = data.pop("id", None) or slug(str(name["common"] if isinstance(name["common"], str)
                                                 else next(iter(name["common"].values())))) or slug(name["scientific"])
         species_id, n = base, 2

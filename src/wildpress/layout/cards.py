@@ -14,23 +14,19 @@ from pathlib import Path
 from . import ladder as _ladder
 from ..errors import Problem
 from .context import job_words, template_context
-from .fit import PX, check_pages, fit_items, split_pages
+from .fit import check_pages, fit_items, split_pages
 from .formatting import key_stats, quantity, typeset
 from ..i18n.catalogue import N_
 from ..i18n.words import Words, as_words
 from ..printing.imposition import impose
 from ..printing.sizes import MM, PaperSize
+from .card_zones import SAFE_MM, brand_line, credit_lines, page_css, zones
 
-SAFE_MM = 3.5  # text stays this far inside the trim: trimmers wander by 1-2 mm
 MIN_PT = 7.0  # legibility floor for any text on a card
-FOOTER_PT = 7.0  # the credit line
 MAX_FACTS, MIN_FACTS = 6, 4
 # Languages in Arabic script: Noto Sans Arabic's letters need 2.1 em, against 1.36 em for Noto Sans, so
 # their backs' footer lines are TALL_LINE high (the same value as `:lang(ar) .back .credit` in the CSS).
 ARABIC_SCRIPT, TALL_LINE = ("ar", "fa", "ur", "ps", "sd", "ug", "ckb"), 1.7
-# The brand on a card back: a small logo two footer lines tall (at most this wide) and the web
-# address, or the name and web address without a logo; a long address prints as its host alone.
-BRAND_LOGO_LINES, BRAND_LOGO_MM, BRAND_SITE_MAX = 2, 18.0, 40
 
 # Quiz words: each a whole phrase in the catalogue, so translators can word it their own way.
 THREATENED = {"CR": N_("critically endangered"), "EN": N_("endangered"), "VU": N_("vulnerable"),
@@ -196,87 +192,6 @@ def tile_values(stats: list[dict], card_width_mm: float, value_pt: float) -> lis
     return []
 
 
-def footer_pt(qr_mm: float = 0.0, credit_lines: int = 2) -> float:
-    """Height of a back's footer zone: the credit's lines (two at least), or the QR code if taller."""
-    return max(FOOTER_PT * 1.25 * max(2, credit_lines), (qr_mm + 1.0) * MM if qr_mm else 0.0)
-
-
-def credit_lines(job, qr_mm: float = 0.0, brand=None) -> int:
-    """Lines the back's footer needs at 7 pt beside the QR code: the longest photo credit of the
-    deck (1 to 4), then the brand's line if there is one (its logo stands two lines tall).
-
-    Every back of the deck gets the same footer, so the cards line up after duplex printing.
-    """
-    width_mm = job.size.width_mm - 2 * SAFE_MM - (qr_mm + 2 if qr_mm else 0)
-    per_line = max(10, int(width_mm / (FOOTER_PT * 0.53 / MM)))  # an average 7 pt character is ~1.3 mm
-    longest = max((len(sp.data["photo"]["credit"]) + 24 for sp in job.species_list if sp.data.get("photo")),
-                  default=0)
-    lines = min(4, -(-longest // per_line))
-    line = brand_line(brand)
-    if line:
-        # Beside a QR code the logo stands above the address (the column is narrow); else beside it.
-        beside = bool(line["logo"]) and not qr_mm
-        text_lines = brand_text_lines(line["text"], width_mm - (BRAND_LOGO_MM + 1.5 if beside else 0))
-        logo_lines = BRAND_LOGO_LINES if line["logo"] else 0
-        lines += max(logo_lines, text_lines) if beside else logo_lines + text_lines
-    return lines
-
-
-def brand_line(brand, card_width_mm: float | None = None) -> dict | None:
-    """What a card back prints of the brand (``settings.brand``): the logo and the web address,
-    or without a logo the name and the web address; None when it gives none of them.
-
-    ``centred``: the text takes one line beside the logo (on a card ``card_width_mm`` wide without a
-    QR code), so it is set on the logo's middle.
-    """
-    if not brand:
-        return None
-    site = brand.context()["website_label"]
-    if len(site) > BRAND_SITE_MAX:  # a card has room for the host, not a campaign path
-        site = site.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
-    logo = brand.logo.as_uri() if brand.logo else None
-    name = "" if logo else brand.name
-    if not (logo or name or site):
-        return None
-    text = " · ".join(t for t in (name, site) if t)
-    beside_mm = (card_width_mm or 0) - 2 * SAFE_MM - BRAND_LOGO_MM - 1.5
-    return {"logo": logo, "name": name, "site": site, "website": brand.website, "text": text,
-            "centred": bool(logo and text and card_width_mm and brand_text_lines(text, beside_mm) == 1),
-            "logo_pt": round(FOOTER_PT * 1.25 * BRAND_LOGO_LINES - 1.5, 2), "logo_mm": BRAND_LOGO_MM}
-
-
-def brand_text_lines(text: str, width_mm: float) -> int:
-    """Lines the brand's text takes at 7 pt bold in ``width_mm``, with room for breaking only after a '/'."""
-    if not text:
-        return 0
-    per_line = max(8, int(width_mm / (FOOTER_PT * 0.6 / MM)))
-    return -(-(len(text) + 6) // per_line)
-
-
-def page_css(size: PaperSize, bleed_mm: float, qr_mm: float = 0.0, lines: int = 2) -> str:
-    """Page = trim + bleed on every side; the side box is padded to the safe area."""
-    b, s = bleed_mm * MM, SAFE_MM * MM
-    w, h = size.width + 2 * b, size.height + 2 * b
-    footer = footer_pt(qr_mm, lines)
-    return (f"@page {{ size: {w:.4f}pt {h:.4f}pt; margin: 0; bleed: 0; }}\n"
-            f".side {{ width: {w:.4f}pt; height: {h:.4f}pt; padding: {b + s:.4f}pt; }}\n"
-            f".side.back {{ padding-bottom: {b + s + footer:.4f}pt; }}\n"
-            f".inset {{ left: {b + s:.4f}pt; right: {b + s:.4f}pt; }} .inset-right {{ right: {b + s:.4f}pt; }}\n"
-            f".inset-bottom {{ bottom: {b + s:.4f}pt; }} .inset-top {{ top: {b + s:.4f}pt; }}\n"
-            f".pad {{ padding-left: {b + s:.4f}pt; padding-right: {b + s:.4f}pt; }}\n"
-            f".pad-bottom {{ padding-bottom: {b + s:.4f}pt; }} .pad-top {{ padding-top: {b + s:.4f}pt; }}\n")
-
-
-def zones(size: PaperSize, bleed_mm: float, qr_mm: float = 0.0, lines: int = 2) -> dict:
-    """Where text may go, in CSS px: the safe area; back text above the credit (and QR) zone."""
-    b, s = bleed_mm * MM / PX, SAFE_MM * MM / PX
-    w, h = size.width / PX + 2 * b, size.height / PX + 2 * b
-    footer = footer_pt(qr_mm, lines) / PX
-    safe = (b + s, b + s, w - b - s, h - b - s)
-    return {"safe": safe, "flow": (safe[0], safe[1], safe[2], safe[3] - footer),
-            "footer": (safe[0], safe[3] - footer, safe[2], safe[3])}
-
-
 def render_cards(renderer, job, settings) -> tuple[bytes, int]:
     """Render a deck in one call: fit every side, then impose the fitted pages on sheets.
 
@@ -321,8 +236,6 @@ def deck_geometry(job, settings) -> dict:
 def render_sides(renderer, job, settings, geometry: dict) -> tuple[bytes, list]:
     """Fit every side of ``job``'s cards; a PDF of the chosen pages (front, back, front, back, ...)
     and the notes met. ``geometry`` comes from :func:`deck_geometry` of the whole deck."""
-    import pikepdf
-
     imp = settings.cards
     imp.check()
     sides = [(i, side) for i in range(len(job.species_list)) for side in ("front", "back")]
@@ -332,7 +245,6 @@ def render_sides(renderer, job, settings, geometry: dict) -> tuple[bytes, list]:
     roots = sorted({sp.file.parent.resolve() for sp in job.species_list})
     # With -O qr=true every back carries a code for its first link; the footer zone grows to hold it.
     from ..pictures.qr import qr_links
-    from .measure import field_line
 
     qr_mm, lines = geometry["qr_mm"], geometry["lines"]
     qr_urls = {i: (qr_links(sp.data.get("links")) or [(None, None)])[0][1]
@@ -373,25 +285,33 @@ def render_sides(renderer, job, settings, geometry: dict) -> tuple[bytes, list]:
                 passes.append(b"")  # nothing on this pass is used: skip serialising it
         return results
 
-    def describe(key, level: _ladder.Rung, overflow) -> str:
-        sp = job.species_list[key[0]]
-        where = "on another page" if overflow.extra_pages else "outside the card's safe area"
-        size = f" ({overflow.chars} characters)" if overflow.chars else ""
-        shown = len(facts(sp.data, words[-1])[:level.limit("facts", MAX_FACTS)]) if key[1] == "back" else 0
-        facts_note = f" with {shown} facts" if shown else ""
-        return (f"{job.label}: {sp.id}: the {key[1]} of its card does not fit, even at "
-                f"{type_sizes(job.size, level.scale)['body']:g} pt{facts_note} ({level.label}): "
-                f"{overflow.field}{size} takes the most room (text would land {where}). "
-                f"Shorten {overflow.field} at {where_is(overflow.field, sp)} "
-                "or choose a larger card size.")
-
-    def where_is(field: str, sp) -> str:
-        if field == "brand":  # the organisation's brand lives in the project file, not the species file
-            return settings.brand.source or "the brand settings"
-        return field_line(Path(sp.file), field)
-
-    used = fit_items(ladders, attempt, describe)
+    used = fit_items(ladders, attempt, lambda key, level, overflow: _misfit(job, settings, words, key, level,
+                                                                           overflow))
     job.notes += photo_notes.values()
+    _note_losses(job, used, rungs, words)
+    return _chosen_pages(job, passes, chosen), list(job.notes)
+
+
+def _misfit(job, settings, words: list[Words], key, level: _ladder.Rung, overflow) -> str:
+    """The error for a card side that fits at no rung of the ladder: which field, where to shorten it."""
+    from .measure import field_line
+
+    sp = job.species_list[key[0]]
+    where = "on another page" if overflow.extra_pages else "outside the card's safe area"
+    size = f" ({overflow.chars} characters)" if overflow.chars else ""
+    shown = len(facts(sp.data, words[-1])[:level.limit("facts", MAX_FACTS)]) if key[1] == "back" else 0
+    facts_note = f" with {shown} facts" if shown else ""
+    # the organisation's brand lives in the project file, not the species file
+    at = (settings.brand.source or "the brand settings") if overflow.field == "brand" \
+        else field_line(Path(sp.file), overflow.field)
+    return (f"{job.label}: {sp.id}: the {key[1]} of its card does not fit, even at "
+            f"{type_sizes(job.size, level.scale)['body']:g} pt{facts_note} ({level.label}): "
+            f"{overflow.field}{size} takes the most room (text would land {where}). "
+            f"Shorten {overflow.field} at {at} or choose a larger card size.")
+
+
+def _note_losses(job, used: dict, rungs: list, words: list[Words]) -> None:
+    """A warning for each side that left something out to fit (the rung it ended on)."""
     for (i, side), index in used.items():
         sp = job.species_list[i]
         capped = min(MAX_FACTS, len(facts(sp.data, words[-1])))
@@ -400,6 +320,12 @@ def render_sides(renderer, job, settings, geometry: dict) -> tuple[bytes, list]:
         if lost:
             job.notes.append(Problem(sp.file, None, None, "", f"{job.label}: the {side} of {sp.id}'s card "
                                      f"left out {'; '.join(lost)} to fit", "warning"))
+
+
+def _chosen_pages(job, passes: list[bytes], chosen: dict) -> bytes:
+    """One PDF of the fitted sides, in deck order (front, back, front, back, ...)."""
+    import pikepdf
+
     opened = [pikepdf.open(io.BytesIO(data)) if data else None for data in passes]
     out = pikepdf.Pdf.new()
     source = next(pdf for pdf in opened if pdf is not None)
@@ -411,7 +337,7 @@ def render_sides(renderer, job, settings, geometry: dict) -> tuple[bytes, list]:
             out.pages.append(opened[p].pages[n])
     buffer = io.BytesIO()
     out.save(buffer)
-    return buffer.getvalue(), list(job.notes)
+    return buffer.getvalue()
 
 
 def deck_words(job, settings) -> list[Words]:

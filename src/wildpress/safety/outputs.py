@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import OutputError
+from ..oscompat import open_nofollow
 
 MAX_NAME = 150  # characters in an output file name; NAME_MAX is 255 bytes and the temp name adds more
 MAX_OURS_BYTES = 512 * 1024 * 1024  # a file this large is not a PDF we wrote
@@ -67,7 +68,7 @@ def is_ours(path: Path) -> bool:
         info = os.lstat(path)
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_OURS_BYTES:
             return False
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+        fd = open_nofollow(path, os.O_RDONLY)
         with os.fdopen(fd, "rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
                 return False
