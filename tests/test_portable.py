@@ -45,7 +45,10 @@ def test_a_worker_without_resource_setitimer_or_nofollow_still_renders(tmp_path,
 
     monkeypatch.setenv(oscompat.SIMULATE_ENV, NOTHING)
     monkeypatch.chdir(tmp_path)
+    oscompat._said.clear()
     result = build([SAMPLES / "axolotl.yaml"], sizes=["A4"], out_dir="out")
+    assert result.notices == ["memory limit not enforced on this system (no resource module and no psutil): a "
+                              "document may use more than 3072 MB (`pip install psutil` enables it)"]
     assert [Path(o.path).name for o in result.outputs] == ["axolotl-factsheet-a4.pdf"]
     assert (tmp_path / "out" / "axolotl-factsheet-a4.pdf").read_bytes().startswith(b"%PDF")
     child = fresh_pool._workers[0]  # the worker that rendered it ran on the fallbacks
@@ -63,16 +66,16 @@ def test_each_unenforced_limit_is_said_once_per_process(monkeypatch):
     first = oscompat.limit_notes_once(3072)
     assert len(first) == 1 and "\n" not in first[0] and "3072 MB" in first[0]
     assert oscompat.limit_notes_once(3072) == [] and oscompat.limit_notes_once(1024) == []
-    assert len(oscompat.unenforced_limits()) == 1  # the list itself is always complete
+    assert len(oscompat.unenforced_limits(3072)) == 1  # the list itself is always complete
 
 
 def test_nothing_to_say_where_the_limits_hold(monkeypatch):
     monkeypatch.delenv(oscompat.SIMULATE_ENV, raising=False)
     if sys.platform.startswith("linux") and oscompat.resource is not None:
-        assert oscompat.memory_enforcement() == "rlimit" and oscompat.unenforced_limits() == []
+        assert oscompat.memory_enforcement() == "rlimit" and oscompat.unenforced_limits(3072) == []
     monkeypatch.setenv(oscompat.SIMULATE_ENV, "resource")
     if os.path.exists("/proc/self/statm"):  # no RLIMIT_AS: the parent's watchdog is the limit
-        assert oscompat.memory_enforcement() == "watchdog" and oscompat.unenforced_limits() == []
+        assert oscompat.memory_enforcement() == "watchdog" and oscompat.unenforced_limits(3072) == []
 
 
 def test_macos_ignores_rlimit_as_and_says_so(monkeypatch):

@@ -237,6 +237,10 @@ def _run_planned(request: BuildRequest, found: _Planned, result: BuildResult, pr
         return
     if todo and not harfbuzz_subset():
         result.notices.append(HARFBUZZ_NOTE)
+    if todo:  # a limit this system cannot enforce is said once, never skipped silently
+        from .oscompat import limit_notes_once
+
+        result.notices += limit_notes_once(max(j.job.settings.limits.memory_mb for j in todo))
     try:
         execute.run(todo, folder, manifest, confinement, found.jobs, result, progress, on_output)
     finally:

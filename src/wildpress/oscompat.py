@@ -310,11 +310,7 @@ def _system_name() -> str:
     return {"darwin": "macOS", "win32": "Windows"}.get(sys.platform, sys.platform)
 
 
-def _unenforced(memory_mb: int | None) -> list[tuple[str, str]]:
-    if memory_mb is None:
-        from .safety.limits import Limits
-
-        memory_mb = Limits().memory_mb
+def _unenforced(memory_mb: int) -> list[tuple[str, str]]:
     notes = []
     if memory_enforcement() == "none":
         why = ("no resource module" if _resource() is None else
@@ -324,10 +320,11 @@ def _unenforced(memory_mb: int | None) -> list[tuple[str, str]]:
     return notes
 
 
-def unenforced_limits(memory_mb: int | None = None) -> list[str]:
+def unenforced_limits(memory_mb: int) -> list[str]:
     """One sentence for each limit this system cannot enforce (empty where all are enforced).
 
-    ``memory_mb`` is the memory limit to name (default: :class:`~wildpress.safety.limits.Limits`'s).
+    ``memory_mb`` is the memory limit to name: the caller's (``Limits.memory_mb`` of the build's
+    settings), as this module sits below :mod:`wildpress.safety` and knows no limits of its own.
     The time and page limits hold everywhere (the parent kills a child that overruns).
     """
     return [sentence for _, sentence in _unenforced(memory_mb)]
@@ -336,8 +333,48 @@ def unenforced_limits(memory_mb: int | None = None) -> list[str]:
 _said: set[str] = set()
 
 
-def limit_notes_once(memory_mb: int | None = None) -> list[str]:
+def limit_notes_once(memory_mb: int) -> list[str]:
     """:func:`unenforced_limits`, each limit at most once per process (later calls leave it out)."""
     notes = [(kind, sentence) for kind, sentence in _unenforced(memory_mb) if kind not in _said]
     _said.update(kind for kind, _ in notes)
     return [sentence for _, sentence in notes]
+
+
+class StopSignal(KeyboardInterrupt):
+    """SIGTERM or SIGHUP arrived: raised in the main thread like Ctrl-C (a KeyboardInterrupt, so
+    every cleanup that Ctrl-C runs -- workers stopped, ``.part`` files removed -- runs for it too).
+    ``name`` is the signal's name, ``exit_code`` 128 + its number (143 for SIGTERM, 129 for SIGHUP)."""
+
+    def __init__(self, name: str, number: int) -> None:
+        super().__init__(name)
+        self.name, self.exit_code = name, 128 + number
+
+
+def stop_on_signals(names: tuple[str, ...] = ("SIGTERM", "SIGHUP")) -> Callable[[], None]:
+    """Turn the signals of ``names`` this system has (Windows has no SIGHUP) into
+    :class:`StopSignal`; returns what puts the old handlers back. Only the main thread can
+    install handlers: elsewhere this does nothing. A signal the caller ignores (``nohup``) stays
+    ignored."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def stop(number, frame):
+        raise StopSignal(signal.Signals(number).name, number)
+
+    old = {}
+    for name in names:
+        number = getattr(signal, name, None)
+        if number is None:
+            continue
+        try:
+            if signal.getsignal(number) is signal.SIG_IGN:
+                continue
+            old[number] = signal.signal(number, stop)
+        except (OSError, ValueError):  # pragma: no cover - a signal this platform will not hand over
+            continue
+
+    def restore() -> None:
+        for number, handler in old.items():
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)  # None: not set from Python
+
+    return restore
