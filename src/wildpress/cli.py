@@ -1,6 +1,7 @@
 """Command-line interface: thin click commands over the core API.
 
-Exit codes: 0 ok, 1 data/validation/render failure, 2 usage error.
+Exit codes: 0 ok, 1 data/validation/render failure, 2 usage error; stopped: 130 by Ctrl-C,
+143 by SIGTERM, 129 by SIGHUP. Every line printed from input is escaped (wildpress.terminal).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import click
 from . import __version__
 from .cli_help import SectionedCommand, SectionedGroup
 from .errors import DataError
+from .terminal import json_for_terminal, say, say_message
 
 
 from .cli_options import (PROJECT_OPTION, apply_flags, _batch_options, _given, _parse_options, _reports_errors,
@@ -22,8 +24,14 @@ from .cli_options import (PROJECT_OPTION, apply_flags, _batch_options, _given, _
 
 @click.group(cls=SectionedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="wildpress")
-def main() -> None:
+@click.pass_context
+def main(ctx) -> None:
     """Merge species data (YAML) with print layouts into print-ready PDFs."""
+    from .oscompat import stop_on_signals
+
+    # SIGTERM and SIGHUP stop a command like Ctrl-C: workers stopped, .part files removed, one line
+    # said and exit 143 / 129 (cli_options._reports_errors); the old handlers are back afterwards.
+    ctx.call_on_close(stop_on_signals())
 
 
 BUILD_SETTINGS = ("orientation", "lang", "back_lang", "units", "fallback", "organisation", "force", "photo_ppi",
@@ -103,34 +111,33 @@ def _report(result, request, json_report) -> None:
 
     out_dir = request.out_dir
     for notice in result.notices:
-        click.echo(f"note: {notice}", err=True)
+        say(f"note: {notice}")
     for warning in result.warnings:
-        click.echo(str(warning), err=True)
+        say(str(warning))
     for path in result.removed:
-        click.echo(f"removed {path} (its species or layout is gone)", err=True)
+        say(f"removed {path} (its species or layout is gone)")
     for path in result.would_remove:
-        click.echo(f"would remove {path} (its species or layout is gone)", err=True)
+        say(f"would remove {path} (its species or layout is gone)")
     if result.stale:
-        click.echo(f"{len(result.stale)} output(s) in {out_dir} come from species or layouts that are gone "
-                   f"(`--clean` removes them): " + ", ".join(p.name for p in result.stale[:5])
-                   + (", ..." if len(result.stale) > 5 else ""), err=True)
+        say(f"{len(result.stale)} output(s) in {out_dir} come from species or layouts that are gone "
+            f"(`--clean` removes them): " + ", ".join(p.name for p in result.stale[:5])
+            + (", ..." if len(result.stale) > 5 else ""))
     missing = next((f.error for f in result.failures if getattr(f.error, "reason", "") == "libraries"), None)
     if missing is not None:  # Pango & co. are not installed: one sentence, not one per document
-        click.echo(f"error: {getattr(missing, 'sentence', missing)}", err=True)
+        say(f"error: {getattr(missing, 'sentence', missing)}")
         sys.exit(1)
     for failure in result.failures:
         error = failure.error
         if isinstance(error, DataError):
             for problem in error.problems:
-                click.echo(str(problem), err=True)
-        click.echo(f"error: {failure.message}", err=True)
+                say(problem)
+        say_message(f"error: {failure.message}")
     if json_report:
         _progress.write_report(result, Path(out_dir), json_report)
     if request.dry_run:
-        click.echo(f"dry run: {len(result.would_remove)} file(s) would be removed from {out_dir}; nothing built",
-                   err=True)
+        say(f"dry run: {len(result.would_remove)} file(s) would be removed from {out_dir}; nothing built")
         return
-    click.echo(_progress.summary(result) + f"; PDFs in {out_dir}", err=bool(result.failures))
+    say(_progress.summary(result) + f"; PDFs in {out_dir}", err=bool(result.failures))
     if result.failures:
         sys.exit(1)
 
@@ -175,12 +182,12 @@ def preview(ctx, species, layouts, sizes, out_dir, option_pairs, jobs, project_f
         report.close()
     result = done.result
     for warning in result.warnings if result else []:
-        click.echo(str(warning), err=True)
+        say(warning)
     for failure in result.failures if result else []:
-        click.echo(f"error: {failure.message}", err=True)
+        say_message(f"error: {failure.message}")
     if result:
-        click.echo(_progress.summary(result), err=True)
-    click.echo(f"contact sheet: {os.path.abspath(done.sheet)}")  # absolute: a browser opens it as is
+        say(_progress.summary(result))
+    say(f"contact sheet: {os.path.abspath(done.sheet)}", err=False)  # absolute: a browser opens it as is
     if done.error is not None:
         raise done.error  # reported (and its exit code given) like build's
     if result and result.failures:
@@ -204,7 +211,7 @@ def serve(ctx, species, layouts, sizes, out_dir, option_pairs, jobs, project_fil
 
     run_serve(_preparer(ctx, species, layouts, sizes, out_dir, option_pairs, project_file, jobs=jobs,
                         keep_going=True), out_dir or Path("out"), port,
-              echo=lambda line: click.echo(line, err=True), progress=lambda: _progress.for_stream(sys.stderr))
+              echo=say, progress=lambda: _progress.for_stream(sys.stderr))
 
 
 @main.command(cls=SectionedCommand)
@@ -229,12 +236,12 @@ def new(target, name, force, species_out):
         from .data.template import new_species
 
         path = new_species(name, species_out, force=force)
-        click.echo(f"wrote {path}: fill in name.scientific and sources, then: wildpress validate {path}")
+        say(f"wrote {path}: fill in name.scientific and sources, then: wildpress validate {path}", err=False)
         return
     from .project.scaffold import scaffold
 
     written = scaffold(target, force=force)
-    click.echo(f"created {target} ({len(written)} files). Next: cd {target} && wildpress build")
+    say(f"created {target} ({len(written)} files). Next: cd {target} && wildpress build", err=False)
 
 
 @main.command("import", cls=SectionedCommand)
@@ -260,12 +267,12 @@ def import_(table, overrides, mapping, out_dir, separators, missing, key, sheet,
     result = import_table(table, out_dir, mapping=mapping, overrides=list(overrides), separators=list(separators),
                           missing=list(missing), key=key, sheet=sheet, force=force, report=report)
     for note in result.notes:
-        click.echo(f"note: {note}", err=True)
+        say(f"note: {note}")
     for error in result.errors:
-        click.echo(f"{table}: {error}", err=True)
-    click.echo(f"wrote {len(result.written)} species files to {out_dir}; "
-               f"{len({e.row for e in result.errors})} rows not imported; "
-               f"{len(result.substitutions)} substitutions; report: {result.report}")
+        say(f"{table}: {error}")
+    say(f"wrote {len(result.written)} species files to {out_dir}; "
+        f"{len({e.row for e in result.errors})} rows not imported; "
+        f"{len(result.substitutions)} substitutions; report: {result.report}", err=False)
     sys.exit(0 if result.ok else 1)
 
 
@@ -296,11 +303,11 @@ def validate(paths, strict, fmt, langs):
     if not report.files:
         raise click.UsageError("no species files found")
     if fmt == "json":
-        click.echo(report.as_json())
+        click.echo(json_for_terminal(report.as_json()))  # the same JSON, nothing a terminal acts on
     elif fmt == "github":
         click.echo(report.as_github())
     else:
-        for line in report.as_text():
+        for line in report.as_text():  # escaped for the terminal by as_text
             click.echo(line, err=True)
         click.echo(report.summary(), err=not report.ok)
     sys.exit(0 if report.ok else 1)

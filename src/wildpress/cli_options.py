@@ -10,6 +10,8 @@ from pathlib import Path
 import click
 
 from .errors import DataError, WildpressError
+from .oscompat import StopSignal
+from .terminal import say, say_message
 
 
 
@@ -23,6 +25,11 @@ def apply_flags(flags: list, func):
 def _reports_errors(func):
     """Print WildpressErrors as clean messages with their exit code; never a traceback.
 
+    Every line is escaped for the terminal (:func:`wildpress.terminal.say`): a file name or
+    value in a message cannot move the cursor, retitle the window or forge a line of its own.
+    SIGTERM and SIGHUP (:class:`~wildpress.oscompat.StopSignal`) stop a command like Ctrl-C
+    and exit with 128 + the signal's number.
+
     An OSError is reported with the file it concerns; anything else is a bug, reported in
     one line (``WILDPRESS_DEBUG=1`` shows the traceback).
     """
@@ -33,12 +40,15 @@ def _reports_errors(func):
             return func(*args, **kwargs)
         except DataError as exc:
             for problem in exc.problems:
-                click.echo(str(problem), err=True)
+                say(problem)
             errors = sum(p.severity == "error" for p in exc.problems)
             click.echo(f"{errors} error(s), {len(exc.problems) - errors} warning(s)", err=True)
             sys.exit(exc.exit_code)
         except WildpressError as exc:
-            click.echo(f"error: {exc}", err=True)
+            say_message(f"error: {exc}")
+            sys.exit(exc.exit_code)
+        except StopSignal as exc:  # SIGTERM, SIGHUP: stopped like Ctrl-C (see below), its own exit code
+            say(f"stopped by {exc.name}; the PDFs already written are whole")
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             # The workers are stopped and half-written files removed (project/pool.py,
@@ -53,16 +63,16 @@ def _reports_errors(func):
             from .syslibs import is_missing_library, missing_libraries_message
 
             if is_missing_library(exc):  # WeasyPrint imported in this process (e.g. `variants`)
-                click.echo(f"error: {missing_libraries_message(exc)}", err=True)
+                say(f"error: {missing_libraries_message(exc)}")
                 sys.exit(1)
             where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"error: {where}{(exc.strerror or str(exc)).lower()}", err=True)
+            say(f"error: {where}{(exc.strerror or str(exc)).lower()}")
             sys.exit(1)
         except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
             if os.environ.get("WILDPRESS_DEBUG"):
                 raise
-            click.echo(f"error: unexpected {type(exc).__name__}: {exc} (a bug in wildpress: please report it; "
-                       "WILDPRESS_DEBUG=1 shows where)", err=True)
+            say(f"error: unexpected {type(exc).__name__}: {exc} (a bug in wildpress: please report it; "
+                "WILDPRESS_DEBUG=1 shows where)")
             sys.exit(1)
 
     return wrapper

@@ -10,6 +10,7 @@ import click
 from .cli_help import SectionedCommand
 
 from .cli_options import _reports_errors
+from .terminal import say
 
 
 @click.command(cls=SectionedCommand)
@@ -39,7 +40,7 @@ def calibrate(sheet, duplex, back_offset, out_dir, force):
                                 memory_mb=Limits().memory_mb)
     path = OutputFolder(out_dir, Path.cwd(), explicit=_given_out()).write(
         f"calibrate-{get_size(sheet).name}-{duplex}.pdf", data, force)
-    click.echo(f"wrote {path}: print it two-sided ({duplex} edge) and follow the steps on it")
+    say(f"wrote {path}: print it two-sided ({duplex} edge) and follow the steps on it", err=False)
 
 
 def _given_out() -> bool:
@@ -90,7 +91,7 @@ def tile(poster, sheet, overlap, margin, out_path, force):
         raise UsageError(str(exc)) from None
     try:
         data, count = tile_pdf(source, size, parse_length(overlap, "--overlap") / MM,
-                               parse_length(margin, "--margin") / MM)
+                               parse_length(margin, "--margin") / MM, source=str(poster))
     except UsageError:
         raise
     except OSError as exc:
@@ -103,7 +104,7 @@ def tile(poster, sheet, overlap, margin, out_path, force):
         raise UsageError(f"{poster}: cannot read it as a PDF ({exc})") from None
     path = Path(out_path or poster.with_name(f"{poster.stem}-tiled-{size.name}.pdf"))
     path = OutputFolder(path.parent, explicit=True).write(path.name, data, force)
-    click.echo(f"wrote {path}: assembly map + {count} sheet(s) of {size.label}")
+    say(f"wrote {path}: assembly map + {count} sheet(s) of {size.label}", err=False)
 
 
 @click.command(cls=SectionedCommand)
@@ -139,11 +140,12 @@ def layouts():
             layout = load_layout(name, Path.cwd())
         except UsageError:  # abstract base layouts cannot be built, so are not listed
             continue
-        click.echo(f"{name}: {layout.manifest['description']}")
+        # A project's own layouts are input: their names, descriptions and options are escaped.
+        say(f"{name}: {layout.manifest['description']}", err=False)
         supported = layout.manifest.get("sizes", "any")
-        click.echo(f"  sizes: {supported if supported == 'any' else ', '.join(supported)}")
+        say(f"  sizes: {supported if supported == 'any' else ', '.join(supported)}", err=False)
         for opt in layout.options.values():
-            click.echo(f"  -O {opt.name}=…  {opt.help} (default: {opt.default})")
+            say(f"  -O {opt.name}=…  {opt.help} (default: {opt.default})", err=False)
 
 
 COMMANDS = [calibrate, schema, tile, variants, sizes, layouts]

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .errors import DataError, Problem
 from .safety.confine import Confinement
+from .terminal import for_terminal, github_data, github_line, github_property
 from .data.species import find_species_files, load_species
 
 
@@ -89,8 +90,10 @@ class ValidationReport:
         return lines
 
     def as_text(self) -> list[str]:
-        """Every problem, then the grouped summary (when useful); the caller prints the last line."""
-        return [str(p) for p in self.problems] + self.grouped_summary()
+        """Every problem, then the grouped summary (when useful), each escaped for a terminal
+        (:func:`wildpress.terminal.for_terminal`: a file name cannot forge a line); the caller
+        prints the last line."""
+        return [for_terminal(line) for line in [str(p) for p in self.problems] + self.grouped_summary()]
 
     def as_json(self) -> str:
         """Machine-readable report."""
@@ -103,19 +106,22 @@ class ValidationReport:
         }, indent=2, ensure_ascii=False)
 
     def as_github(self) -> str:
-        """GitHub workflow commands, one per problem, then the summary."""
+        """GitHub workflow commands, one per problem, then the summary. Every text from input is
+        escaped for the log and for GitHub (:mod:`wildpress.terminal`), so no file name or value
+        can end an annotation or start a command of its own (``::stop-commands::``)."""
         lines = []
         for p in self.problems:
-            props = [f"file={_prop(_relative(p.file))}"]
+            props = [f"file={github_property(_relative(p.file))}"]
             if p.line is not None:
                 props.append(f"line={p.line}")
                 if p.column is not None:
                     props.append(f"col={p.column}")
-            props.append(f"title={_prop('wildpress ' + (p.path or 'file'))}")
+            props.append(f"title={github_property('wildpress ' + (p.path or 'file'))}")
             text = f"{p.path}: {p.message}" if p.path else p.message
-            lines.append(f"::{'warning' if p.severity == 'warning' else 'error'} {','.join(props)}::{_data(text)}")
-        lines += [line for line in self.grouped_summary() if line]
-        lines.append(self.summary())
+            kind = "warning" if p.severity == "warning" else "error"
+            lines.append(f"::{kind} {','.join(props)}::{github_data(text)}")
+        lines += [github_line(line) for line in self.grouped_summary() if line]
+        lines.append(github_line(self.summary()))
         return "\n".join(lines)
 
 
@@ -162,14 +168,6 @@ def _relative(file: Path | str) -> str:
     path = os.path.abspath(file)
     cwd = os.getcwd()
     return os.path.relpath(path, cwd) if path.startswith(cwd + os.sep) else path
-
-
-def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _prop(text: str) -> str:
-    return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def _species_despite(project_file: Path, project: Path) -> list[Path]:

@@ -22,7 +22,7 @@ from ..safety.confine import Confinement, Refused, read_regular
 from ..safety.outputs import OutputFolder
 from .schema import MAX_ID, SPECIES_SCHEMA, UNITS
 from .cleaning import (REPORT_HEADER, FIELDS, UNIT_WORDS, _QUANTITY, Substitution, RowError, Target, ImportResult, fold, slug, Options, _Row)
-from .tables import Table, read_table
+from .tables import QUOTE_CHARS, Table, quote_cell, read_table
 from .yamlsafe import YAMLProblem, load_file
 
 
@@ -245,7 +245,9 @@ def import_table(table_path: Path | str, out_dir: Path | str = "data/species", m
     marked: dict[tuple[str, str], list[str]] = {}
     planned: list[tuple[Path, bytes, str, str]] = []
     for label, cells in table.rows:
+        seen = (len(result.errors), len(result.substitutions))
         data = _row_record(label, cells, opts, columns, source, result, marked)
+        _shorten_quotes(result, seen, cells)
         if data is None:
             continue
         name = data["name"]
@@ -277,6 +279,28 @@ def import_table(table_path: Path | str, out_dir: Path | str = "data/species", m
     result.report = Path(report) if report else out_dir / "import-report.txt"
     _write_report(result, force, OutputFolder(result.report.parent).check())
     return result
+
+
+def _short_text(text: str, cells: dict) -> str:
+    """``text`` with every long cell of the row in it quoted as :func:`quote_cell` does; at most ~600 characters."""
+    for value in cells.values():
+        if isinstance(value, str) and len(value) > QUOTE_CHARS:
+            text = text.replace(repr(value), quote_cell(value)).replace(value, quote_cell(value)[1:-1])
+    if len(text) > 3 * QUOTE_CHARS:  # a long value not from a cell (e.g. joined or cleaned): keep both ends
+        text = f"{text[:QUOTE_CHARS]}… ({len(text)} characters) …{text[-QUOTE_CHARS:]}"
+    return text
+
+
+def _shorten_quotes(result: ImportResult, seen: tuple[int, int], cells: dict) -> None:
+    """Reports and messages quote at most QUOTE_CHARS characters of a cell: shorten what this row added."""
+    for error in result.errors[seen[0]:]:
+        error.reason = _short_text(error.reason, cells)
+    for sub in result.substitutions[seen[1]:]:
+        for name in ("before", "after"):
+            value = getattr(sub, name)
+            if len(value) > QUOTE_CHARS:
+                setattr(sub, name, f"{value[:QUOTE_CHARS]}… ({len(value)} characters)")
+        sub.why = _short_text(sub.why, cells)
 
 
 def _write_report(result: ImportResult, force: bool, folder: "OutputFolder") -> None:

@@ -11,6 +11,12 @@ Convention (as in PosteRazor and most tiling tools): every sheet carries its
 share plus, on its right and bottom edges, an overlap strip that repeats the
 start of the next sheet. You cut each sheet along its left and top cut line
 (except column 1 and row A) and glue it over its neighbour's overlap strip.
+
+Limits (the poster is untrusted input): a page edge of at most
+:data:`MAX_PAGE_EDGE_PT` points (14,400 pt = 200 inches, the PDF specification's
+default user-space limit; a bigger page is a mistake or an attack, and would
+take hours and gigabytes), and at most :data:`MAX_TILES` sheets. Beyond either,
+``tile`` refuses with one line naming the file and what to change.
 """
 
 from __future__ import annotations
@@ -24,6 +30,10 @@ from ..errors import RenderError, UsageError
 from ..printing.sizes import MM, PaperSize
 
 DEFAULT_MARGIN_MM = 10.0  # home printers cannot print the outer ~5 mm; labels and marks live here
+#: Largest poster page edge tiled, in points: 200 inches (5.08 m), the PDF spec's default user-space limit.
+MAX_PAGE_EDGE_PT = 14400.0
+#: Most sheets one poster is tiled on (their list must fit the one-page assembly map, too).
+MAX_TILES = 300
 
 
 @dataclass(frozen=True)
@@ -76,9 +86,24 @@ def _count(length: float, window: float, overlap: float) -> int:
     return math.ceil((length - overlap) / (window - overlap) - 1e-9)
 
 
+def check_poster_page(width: float, height: float, source: str = "the poster") -> None:
+    """Refuse a page :func:`tile_pdf` cannot tile: empty, not a number, or an edge over
+    :data:`MAX_PAGE_EDGE_PT`; ``source`` names the file in the message."""
+    if not (math.isfinite(width) and math.isfinite(height)) or width <= 0 or height <= 0:
+        raise UsageError(f"{source}: its first page has an empty or invalid page box ({width:g} x {height:g} pt); "
+                         "export the poster again")
+    if max(width, height) > MAX_PAGE_EDGE_PT:
+        raise UsageError(f"{source}: its first page is {width:,.0f} x {height:,.0f} pt ({width / MM:,.0f} x "
+                         f"{height / MM:,.0f} mm); `wildpress tile` takes pages up to {MAX_PAGE_EDGE_PT:,.0f} pt "
+                         f"({MAX_PAGE_EDGE_PT / MM / 1000:.2f} m, 200 in) on each edge: export the poster at its "
+                         "real print size")
+
+
 def plan_tiles(poster_width: float, poster_height: float, sheet: PaperSize, overlap: float,
-               margin: float = DEFAULT_MARGIN_MM * MM) -> TilePlan:
-    """The fewest sheets of ``sheet`` (either way round) that cover the poster with ``overlap``."""
+               margin: float = DEFAULT_MARGIN_MM * MM, source: str = "the poster") -> TilePlan:
+    """The fewest sheets of ``sheet`` (either way round) that cover the poster with ``overlap``;
+    more than :data:`MAX_TILES` is refused (``source`` names the file in the message)."""
+    check_poster_page(poster_width, poster_height, source)
     best = None
     for width, height in ((min(sheet.width, sheet.height), max(sheet.width, sheet.height)),
                           (max(sheet.width, sheet.height), min(sheet.width, sheet.height))):
@@ -89,7 +114,11 @@ def plan_tiles(poster_width: float, poster_height: float, sheet: PaperSize, over
         cols, rows = _count(poster_width, win_w, overlap), _count(poster_height, win_h, overlap)
         if best is None or cols * rows < best[0]:  # ties keep portrait sheets
             best = (cols * rows, width, height, cols, rows)
-    _, width, height, cols, rows = best
+    count, width, height, cols, rows = best
+    if count > MAX_TILES:
+        raise UsageError(f"{source}: tiling it on {sheet.label} takes {count:,} sheets ({rows:,} rows x {cols:,} "
+                         f"columns); `wildpress tile` makes at most {MAX_TILES}: use a larger --sheet, a smaller "
+                         "--margin or --overlap, or scale the poster down")
     win_w, win_h = width - 2 * margin, height - 2 * margin
     tiles = tuple(
         Tile(f"{row_label(r)}{c + 1}", r, c, c * (win_w - overlap), r * (win_h - overlap), win_w, win_h)
@@ -98,18 +127,21 @@ def plan_tiles(poster_width: float, poster_height: float, sheet: PaperSize, over
 
 
 def tile_pdf(data: bytes, sheet: PaperSize, overlap_mm: float = 10.0,
-             margin_mm: float = DEFAULT_MARGIN_MM) -> tuple[bytes, int]:
-    """Tile the first page of PDF ``data`` onto ``sheet``; returns (PDF bytes, number of sheets)."""
+             margin_mm: float = DEFAULT_MARGIN_MM, source: str = "the poster") -> tuple[bytes, int]:
+    """Tile the first page of PDF ``data`` onto ``sheet``; returns (PDF bytes, number of sheets).
+    A page or a grid over the limits (:func:`plan_tiles`) is refused before anything is drawn;
+    ``source`` names the file in messages."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(data)) as poster:
         page = poster.pages[0]
-        trim = [float(v) for v in page.obj.get("/TrimBox", page.obj.MediaBox)]
+        x0, y0, x1, y1 = (float(v) for v in page.obj.get("/TrimBox", page.obj.MediaBox))
+        trim = [min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)]  # a PDF box may name any two corners
         title = str((poster.docinfo or {}).get("/Title", "") or "Poster")
         # The tiled file is the same document for the printer's and the archive's purposes.
         carried = {key: str(value) for key, value in (poster.docinfo or {}).items()
                    if key in ("/Author", "/Subject", "/Keywords", "/CreationDate")}
-        plan = plan_tiles(trim[2] - trim[0], trim[3] - trim[1], sheet, overlap_mm * MM, margin_mm * MM)
+        plan = plan_tiles(trim[2] - trim[0], trim[3] - trim[1], sheet, overlap_mm * MM, margin_mm * MM, source)
         frames = pikepdf.open(io.BytesIO(_frames_pdf(plan, title, sheet)))
         form = frames.copy_foreign(page.as_form_xobject())
     with frames:

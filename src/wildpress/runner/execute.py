@@ -163,7 +163,7 @@ def _write(item: Planned, data: bytes, pages: int, out: OutputFolder, manifest: 
 
         started = time.perf_counter()
         sheet = get_size(settings.tile)
-        tiled, sheets = tile_pdf(data, sheet, overlap_mm=settings.tile_overlap_mm)
+        tiled, sheets = tile_pdf(data, sheet, overlap_mm=settings.tile_overlap_mm, source=item.name)
         name = safe_name(f"{path.stem}-tiled-{sheet.name}")
         tiled_path = out.target(name)
         out.write(name, tiled, settings.force or manifest.made_it(name, tiled_path))

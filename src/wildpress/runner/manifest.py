@@ -176,7 +176,6 @@ class Manifest:
         folder (it failed first) does not make it for the manifest."""
         if not self._changed or not self.path.parent.exists():
             return
-        self._changed = False
         files = {k: v for k, v in self._hashes.items() if k in self._used}
         species = {k: v for k, v in self.species.items() if k in self._used}
         from .manifest_check import seal
@@ -189,6 +188,7 @@ class Manifest:
             self.folder.write(MANIFEST, text, True)
         else:
             write_atomically(self.path, text, True)
+        self._changed = False  # only once written: a save cut short by a signal is done again at the end
 
 
 class SpeciesCache:

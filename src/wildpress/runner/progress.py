@@ -4,6 +4,11 @@ On a terminal: one progress bar (per document, and per chunk of cards inside
 decks) with the lines worth keeping printed above it. Anywhere else (CI logs,
 pipes): plain lines, one per finished output. At the end a summary (built, up
 to date, failed, with times) and, with ``--json``, a machine-readable report.
+
+Every line and every bar label is escaped for the terminal here, once
+(:func:`wildpress.terminal.for_terminal`): a species id, photo path or output
+name cannot move the cursor or forge a line. The JSON report keeps its text
+exact (JSON escapes it).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..jobs import BuildResult, Output
+from ..terminal import for_terminal, json_for_terminal
 
 
 class Progress:
@@ -36,8 +42,8 @@ class Progress:
         self.done += 1
 
     def log(self, line: str) -> None:
-        """A line to keep (an output written, a failure)."""
-        print(line, file=self.stream, flush=True)
+        """A line to keep (an output written, a failure), escaped for the terminal."""
+        print(for_terminal(line), file=self.stream, flush=True)
 
     def output(self, output: Output) -> None:
         pages = f"{output.pages} page{'s' if output.pages != 1 else ''}"
@@ -57,12 +63,12 @@ class Bar(Progress):
 
     def step(self, label: str, status: str) -> None:
         super().step(label, status)
-        self.current = label
+        self.current = for_terminal(label)
         self._draw()
 
     def log(self, line: str) -> None:
         self._clear()
-        print(line, file=self.stream, flush=True)
+        print(for_terminal(line), file=self.stream, flush=True)
         self._draw()
 
     def _clear(self) -> None:
@@ -127,10 +133,12 @@ def report(result: BuildResult, out_dir: Path) -> dict:
 
 
 def write_report(result: BuildResult, out_dir: Path, path: Path) -> None:
-    """Write :func:`report` to ``path`` atomically ("-": standard output)."""
+    """Write :func:`report` to ``path`` atomically ("-": standard output, where the characters a
+    terminal acts on are JSON escapes: :func:`~wildpress.terminal.json_for_terminal`; the file keeps
+    them as they are)."""
     text = json.dumps(report(result, out_dir), indent=2, ensure_ascii=False) + "\n"
     if str(path) == "-":
-        sys.stdout.write(text)
+        sys.stdout.write(json_for_terminal(text))
         return
     from ..safety.outputs import write_atomically
 
