@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -36,7 +37,10 @@ def _free_port() -> int:
 
 
 def _version(port: int) -> int:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/__version", timeout=2) as answer:
+    """The build count, asked as the page asks: with the run's token, which the page carries."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as page:
+        token = re.search(r"/__version\?token=([A-Za-z0-9_-]+)", page.read().decode("utf-8")).group(1)
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/__version?token={token}", timeout=2) as answer:
         return json.load(answer)["version"]
 
 
@@ -99,6 +103,9 @@ def test_serve_shows_every_output_and_follows_edits(project, server, tmp_path):
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
+            blocked = []  # what the page's Content-Security-Policy refused: nothing the sheet needs
+            page.on("console", lambda message: blocked.append(message.text)
+                    if "Content Security Policy" in message.text else None)
             page.goto(f"http://127.0.0.1:{port}/")
             for name in ("amur-leopard-factsheet-a4.pdf", "red-fox-factsheet-a4.pdf"):
                 card = page.locator(f'article[data-output="{name}"]')
@@ -123,6 +130,7 @@ def test_serve_shows_every_output_and_follows_edits(project, server, tmp_path):
             fox.write_text(original, "utf-8")
             expect(page.locator("h2", has_text="Red fox")).to_be_visible(timeout=90_000)
             expect(page.locator("#failures")).to_have_count(0)
+            assert blocked == [], blocked
         finally:
             browser.close()
     proc.send_signal(signal.SIGINT)  # Ctrl-C stops it cleanly

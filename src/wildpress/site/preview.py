@@ -8,7 +8,10 @@ warnings of an output that was up to date come from the manifest, which records 
 the output is written. Failures of the build (with file and line) head the sheet.
 
 Thumbnails live in ``<out>/.wildpress-preview/<sha256 of the PDF>/``: a PDF that did not
-change is never rendered again, and folders of PDFs that are gone are removed. Every value
+change is never rendered again, and folders of PDFs that are gone are removed. At most
+MAX_PAGES pages of one PDF are drawn (the page count comes from pdfium's page tree, so a
+20,000-page PDF costs its first pages only) and at most MAX_RUN_PIXELS pixels in one run; a card
+whose thumbnails were capped says so in a line of its own. Every value
 on the sheet is escaped (species names and file names are untrusted); the sheet is plain
 HTML and CSS.
 """
@@ -40,6 +43,9 @@ GENERATOR_MARK = b'<meta name="generator" content="wildpress'  # how a sheet we 
 THUMB_SHORT_SIDE_PX = 320  # the short side of a page thumbnail (the sheet shows them at about half)
 THUMB_MAX_SIDE_PX = 960
 MAX_PAGES = 500  # pages of one PDF previewed at most (the rest are counted, not drawn)
+# Pixels of thumbnails rendered in one preview run at most (about 1,000 A4 thumbnails): past it,
+# PDFs get no more thumbnails this run (their cards say so) and the next run goes on.
+MAX_RUN_PIXELS = 150_000_000
 MAX_PDF_BYTES = 512 * 1024 * 1024
 SHOWN_PAGES = 12  # thumbnails shown on a card; the others are a link away ("+ 40 more pages")
 
@@ -61,6 +67,7 @@ class Card:
     warnings: list[str] = field(default_factory=list)
     species_count: int = 1
     error: str = ""  # why there is no preview
+    capped: str = ""  # what of its preview was left out (too many pages, the run's pixel limit)
 
     @property
     def href(self) -> str:
@@ -68,7 +75,14 @@ class Card:
 
     @property
     def more_pages(self) -> int:
-        return max(0, self.pages - SHOWN_PAGES)
+        return max(0, self.pages - len(self.thumbs))
+
+
+@dataclass
+class PixelBudget:
+    """What is left of the pixels one preview run may render (:data:`MAX_RUN_PIXELS`)."""
+
+    left: int = field(default_factory=lambda: MAX_RUN_PIXELS)
 
 
 @dataclass
@@ -83,48 +97,68 @@ class Group:
 
 
 # -- thumbnails -------------------------------------------------------------------------------
-def thumbnails(pdf: Path, digest: str, writer: OutputFolder) -> dict:
-    """Render every page of ``pdf`` to PNG in ``.wildpress-preview/<digest>/`` unless that was done
-    before; returns its facts: ``pages``, ``title``, ``sizes`` (points per page) and ``files``.
-    The PDF is read by the confined reader (never through a link); at most MAX_PAGES pages."""
+def thumbnails(pdf: Path, digest: str, writer: OutputFolder, budget: PixelBudget | None = None) -> dict:
+    """Render the pages of ``pdf`` to PNG in ``.wildpress-preview/<digest>/`` unless that was done
+    before; returns its facts: ``pages`` (all of them), ``title``, ``sizes`` (points per page
+    rendered), ``files`` and ``capped`` (what was left out, or ""). The PDF is read by the
+    confined reader (never through a link); at most MAX_PAGES pages are drawn and no more pixels
+    than ``budget`` has left (the page count comes from the page tree, no page is read for it)."""
     if not HEX64.match(digest or ""):
         raise OutputError(f"{pdf.name}: its recorded digest is not a sha256; not previewing it")
     target = writer.target(f"{PREVIEW_FOLDER}/{digest}")
     try:
         meta = json.loads(read_regular(target / "meta.json", 1024 * 1024).decode("utf-8"))
-        if isinstance(meta, dict) and len(meta.get("files", ())) == meta.get("pages"):
+        if isinstance(meta, dict) and meta.get("complete") is True and isinstance(meta.get("files"), list):
             return meta
     except (OSError, ValueError, Refused):
         pass
     import pypdfium2 as pdfium
 
+    budget = budget if budget is not None else PixelBudget()
     data = read_regular(writer.target(pdf.name), MAX_PDF_BYTES)
     work = Path(tempfile.mkdtemp(prefix=f".{digest}.", suffix=".part", dir=writer.target(PREVIEW_FOLDER)))
     try:
         document = pdfium.PdfDocument(data)
         try:
-            files, sizes = [], []
-            for index in range(min(len(document), MAX_PAGES)):
-                page = document[index]
-                width, height = page.get_size()
-                scale = min(THUMB_SHORT_SIDE_PX / max(1.0, min(width, height)),
-                            THUMB_MAX_SIDE_PX / max(1.0, width, height))
-                image = page.render(scale=scale).to_pil()
-                name = f"page-{index + 1:03d}.png"
-                image.save(work / name, "PNG", optimize=True)
-                files.append(name)
-                sizes.append([round(width, 2), round(height, 2)])
-                page.close()
-            title = str(document.get_metadata_dict().get("Title") or "")
+            meta = _render_pages(document, work, budget)
         finally:
             document.close()
-        meta = {"pages": len(files), "title": title, "sizes": sizes, "files": files}
         (work / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
         writer.remove_tree(f"{PREVIEW_FOLDER}/{digest}")  # a half-made folder of an earlier, killed run
         os.replace(work, target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return meta
+
+
+def _render_pages(document, work: Path, budget: PixelBudget) -> dict:
+    """Thumbnails of the first pages of ``document`` into ``work``, within MAX_PAGES and ``budget``."""
+    count = len(document)
+    files, sizes, capped = [], [], ""
+    for index in range(min(count, MAX_PAGES)):
+        page = document[index]
+        try:
+            width, height = page.get_size()
+            scale = min(THUMB_SHORT_SIDE_PX / max(1.0, min(width, height)),
+                        THUMB_MAX_SIDE_PX / max(1.0, width, height))
+            pixels = max(1, round(width * scale)) * max(1, round(height * scale))
+            if pixels > budget.left:
+                capped = (f"thumbnails of pages {index + 1}–{count} left out: this preview run reached its "
+                          f"limit of {MAX_RUN_PIXELS / 1_000_000:.3g} megapixels (the next run goes on)")
+                break
+            budget.left -= pixels
+            image = page.render(scale=scale).to_pil()
+        finally:
+            page.close()
+        name = f"page-{index + 1:03d}.png"
+        image.save(work / name, "PNG", optimize=True)
+        files.append(name)
+        sizes.append([round(width, 2), round(height, 2)])
+    if not capped and count > MAX_PAGES:
+        capped = f"{count} pages: thumbnails of the first {MAX_PAGES} only (the preview's limit)"
+    title = str(document.get_metadata_dict().get("Title") or "")
+    return {"pages": count, "title": title, "sizes": sizes, "files": files, "capped": capped,
+            "complete": len(files) == min(count, MAX_PAGES)}
 
 
 def _preview_folder(writer: OutputFolder) -> Path:
@@ -166,7 +200,8 @@ def _names(out: Path, manifest: Manifest, result: BuildResult | None) -> list[tu
     return unique
 
 
-def _card(out: Path, writer: OutputFolder, name: str, state: str, entry: dict, manifest: Manifest) -> Card:
+def _card(out: Path, writer: OutputFolder, name: str, state: str, entry: dict, manifest: Manifest,
+          budget: PixelBudget) -> Card:
     label = str(entry.get("job") or name)
     parts = label.split(" / ", 2)
     group, layout, size = (parts + ["", ""])[:3] if len(parts) == 3 else (Path(name).stem, "", "")
@@ -176,11 +211,12 @@ def _card(out: Path, writer: OutputFolder, name: str, state: str, entry: dict, m
     try:
         card.bytes = os.lstat(path).st_size
         digest = str(entry.get("sha256") or "") or manifest.file_hash(path, output=True)
-        meta = thumbnails(path, digest, writer)
+        meta = thumbnails(path, digest, writer, budget)
     except Exception as exc:  # noqa: BLE001 - a damaged or vanished PDF costs its preview only
         card.error = f"no preview: {exc}"
         return card
     card.pages, card.title = int(meta["pages"]), str(meta.get("title") or "")
+    card.capped = str(meta.get("capped") or "")
     if meta.get("sizes"):
         width, height = meta["sizes"][0]
         card.page_mm = (round(width / 72 * 25.4), round(height / 72 * 25.4))
@@ -258,7 +294,8 @@ def write_preview(out: str | Path, result: BuildResult | None = None, error: Bas
         out.mkdir(parents=True)
     folder = _preview_folder(writer)
     manifest = Manifest(out)
-    cards = [_card(out, writer, name, state, manifest.outputs.get(name, {}), manifest)
+    budget = PixelBudget()
+    cards = [_card(out, writer, name, state, manifest.outputs.get(name, {}), manifest, budget)
              for name, state in _names(out, manifest, result)]
     keep = {str(e.get("sha256")) for e in manifest.outputs.values()} | {c.thumbs[0].split("/")[1]
                                                                         for c in cards if c.thumbs}

@@ -1,9 +1,11 @@
 """``wildpress serve``: the contact sheet on localhost, rebuilt and reloaded on every edit.
 
-The server (:mod:`http.server` in a thread, bound to 127.0.0.1 only) serves the output folder
-and nothing else: regular files inside it, no folder listings. ``/`` is the contact sheet with
-a small script added that polls ``/__version`` and reloads the page when a rebuild has
-finished. The main thread watches the species data, the layouts, the fonts, the brand logo and
+The server (:mod:`http.server` in a thread, bound to 127.0.0.1 only; see
+:mod:`wildpress.site.serve_http`) serves what wildpress wrote in the output folder and nothing
+else: the contact sheet, the PDFs of its manifest, the thumbnails; it answers only requests
+addressed to it by name (Host header) and sends strict security headers. ``/`` is the contact
+sheet with a small script added that polls ``/__version`` (with this run's token) and reloads
+the page when a rebuild has finished. The main thread watches the species data, the layouts, the fonts, the brand logo and
 the project file (:mod:`watchfiles`) and runs the build again on every change; the build is
 incremental, so only what changed renders. A bad edit never stops the server: the error shows
 on the page, with file and line, and watching goes on. Ctrl-C stops cleanly.
@@ -13,124 +15,20 @@ from __future__ import annotations
 
 import functools
 import glob
-import json
 import os
 import queue
 import signal
 import threading
 import time
-from dataclasses import dataclass, field
-from functools import partial
-from http import HTTPStatus
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from ..errors import UsageError, WildpressError
-from .preview import SHEET, Preview, build_and_preview
+from ..errors import WildpressError
+from .preview import Preview, build_and_preview
+from .serve_http import HOST, Live, start_server
 
-HOST = "127.0.0.1"
 DEBOUNCE_MS = 250  # edits closer together than this make one rebuild
-
-LIVE_SNIPPET = """
-<div id="wp-live" role="status" hidden></div>
-<style>#wp-live{position:fixed;right:18px;bottom:18px;z-index:9;background:#1d2521;color:#f3f0e8;
-padding:8px 16px;border-radius:999px;font:13px/1.4 system-ui,sans-serif;box-shadow:0 4px 14px rgba(0,0,0,.25)}
-#wp-live.off{background:#a3261c}</style>
-<script>(function () {
-  var seen = %d, box = document.getElementById("wp-live");
-  function show(text, off) { box.hidden = !text; box.textContent = text || ""; box.className = off ? "off" : ""; }
-  function poll() {
-    fetch("/__version", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (d) {
-      if (d.version !== seen) { location.reload(); return; }
-      show(d.building ? "Rebuilding\\u2026" : "", false);
-      setTimeout(poll, 400);
-    }).catch(function () { show("wildpress serve is not running", true); setTimeout(poll, 2000); });
-  }
-  setTimeout(poll, 400);
-})();</script>
-"""
-
-WAITING = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Building…</title></head>
-<body style="font:16px system-ui,sans-serif;background:#f3f0e8;color:#1d2521;padding:40px">
-<p>Building… this page reloads when the contact sheet is ready.</p></body></html>"""
-
-
-@dataclass
-class Live:
-    """What the server thread shares with the watcher: the folder served and the build's state."""
-
-    out: Path
-    version: int = 0
-    building: bool = True
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def finished(self, out: Path) -> None:
-        with self.lock:
-            self.out, self.version, self.building = out, self.version + 1, False
-
-
-class Handler(SimpleHTTPRequestHandler):
-    """Serves the output folder: the contact sheet (made live), thumbnails and PDFs."""
-
-    live: Live
-
-    def __init__(self, *args, live: Live, **kwargs) -> None:
-        self.live = live
-        super().__init__(*args, directory=str(live.out), **kwargs)
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
-        pass  # quiet: the terminal shows builds, not requests
-
-    def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-store")  # PDFs and the sheet change in place
-        super().end_headers()
-
-    def do_GET(self) -> None:
-        path = self.path.split("?", 1)[0].split("#", 1)[0]
-        if path == "/__version":
-            with self.live.lock:
-                body = json.dumps({"version": self.live.version, "building": self.live.building}).encode()
-            return self._send(body, "application/json")
-        if path in ("/", "/" + SHEET):
-            with self.live.lock:
-                version, out = self.live.version, self.live.out  # the version first: never a stale page
-            try:
-                html = (out / SHEET).read_text("utf-8")
-            except OSError:
-                html = WAITING
-            snippet = LIVE_SNIPPET % version
-            html = html.replace("</body>", snippet + "</body>") if "</body>" in html else html + snippet
-            return self._send(html.encode("utf-8"), "text/html; charset=utf-8")
-        return super().do_GET()
-
-    def send_head(self):
-        """Only regular files whose real path lies inside the output folder; never a listing."""
-        root = os.path.realpath(self.directory)
-        real = os.path.realpath(self.translate_path(self.path))
-        if not (real.startswith(root + os.sep) and os.path.isfile(real)):
-            self.send_error(HTTPStatus.NOT_FOUND, "not found")
-            return None
-        return super().send_head()
-
-    def _send(self, body: bytes, kind: str) -> None:
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
-def start_server(live: Live, port: int) -> ThreadingHTTPServer:
-    """Bind 127.0.0.1:``port`` (0: any free port) and serve in a daemon thread."""
-    try:
-        server = ThreadingHTTPServer((HOST, port), partial(Handler, live=live))
-    except OSError as exc:
-        raise UsageError(f"cannot serve on {HOST}:{port}: {(exc.strerror or str(exc)).lower()} "
-                         "(choose another port with --port)") from None
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, name="wildpress-serve", daemon=True).start()
-    return server
 
 
 # -- what to watch ----------------------------------------------------------------------------
@@ -233,7 +131,7 @@ class Watcher(threading.Thread):
 
 
 def serve(prepare: Callable[[], Any], out: Path, port: int = 8000, echo: Callable[[str], None] = print,
-          progress: Callable[[], Any] | None = None, **options) -> None:
+          progress: Callable[[], Any] | None = None, host: str = HOST, **options) -> None:
     """Build, serve the contact sheet on 127.0.0.1:``port`` and rebuild on every change until Ctrl-C.
 
     ``prepare`` gives the BuildRequest (called for every build, so the project file is read
@@ -241,9 +139,9 @@ def serve(prepare: Callable[[], Any], out: Path, port: int = 8000, echo: Callabl
     for each build."""
     root = Path.cwd()
     live = Live(Path(out))
-    server = start_server(live, port)
+    server = start_server(live, port, host)
     restore = _stop_on_signals()
-    url = f"http://{HOST}:{server.server_address[1]}/"
+    url = f"http://{f'[{host}]' if ':' in host else host}:{server.server_address[1]}/"
     first = Preview(live.out)
     try:
         first.request = prepare()

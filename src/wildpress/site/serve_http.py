@@ -1,0 +1,283 @@
+"""The HTTP side of ``wildpress serve``: what it answers, to whom, with which headers.
+
+Hardened against a hostile page in the same browser and a hostile output folder:
+
+* only requests whose ``Host`` is the address served (``127.0.0.1:PORT``, ``localhost:PORT``,
+  ``[::1]:PORT`` when bound there) are answered; any other gets 421 (DNS rebinding);
+* only what wildpress wrote is served: the contact sheet (``index.html`` carrying wildpress's
+  generator mark), the PDFs the output folder's manifest records, and thumbnails
+  ``.wildpress-preview/<sha256>/page-NNN.png``; no listings, no other files, never through a
+  link (every component is checked with ``lstat`` and the file opened with ``O_NOFOLLOW``);
+* every answer sends ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy: no-referrer``;
+  HTML pages a strict Content-Security-Policy whose only inline style and script carry a nonce
+  made afresh for every page, and ``X-Frame-Options: DENY``;
+* ``/__version`` (the reload poll, read-only) needs the per-run token the page is given.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import stat
+import threading
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from ..errors import UsageError
+from ..oscompat import open_nofollow, opened_path
+from .preview import GENERATOR_MARK, PREVIEW_FOLDER, SHEET
+
+HOST = "127.0.0.1"
+MAX_SHEET_BYTES = 64 * 1024 * 1024
+THUMBNAIL = re.compile(r"[0-9a-f]{64}/page-[0-9]{3,6}\.png")
+TYPES = {".pdf": "application/pdf", ".png": "image/png"}
+
+LIVE_SNIPPET = """
+<div id="wp-live" role="status" hidden></div>
+<style nonce="{nonce}">#wp-live{{position:fixed;right:18px;bottom:18px;z-index:9;background:#1d2521;color:#f3f0e8;
+padding:8px 16px;border-radius:999px;font:13px/1.4 system-ui,sans-serif;box-shadow:0 4px 14px rgba(0,0,0,.25)}}
+#wp-live.off{{background:#a3261c}}</style>
+<script nonce="{nonce}">(function () {{
+  var seen = {version}, box = document.getElementById("wp-live");
+  function show(text, off) {{ box.hidden = !text; box.textContent = text || ""; box.className = off ? "off" : ""; }}
+  function poll() {{
+    fetch("/__version?token={token}", {{cache: "no-store"}}).then(function (r) {{ return r.json(); }}).then(function (d) {{
+      if (d.version !== seen) {{ location.reload(); return; }}
+      show(d.building ? "Rebuilding\\u2026" : "", false);
+      setTimeout(poll, 400);
+    }}).catch(function () {{ show("wildpress serve is not running", true); setTimeout(poll, 2000); }});
+  }}
+  setTimeout(poll, 400);
+}})();</script>
+"""
+
+WAITING = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Building…</title>
+<style nonce="{nonce}">body{{font:16px system-ui,sans-serif;background:#f3f0e8;color:#1d2521;padding:40px}}</style></head>
+<body><p>Building… this page reloads when the contact sheet is ready.</p></body></html>"""
+
+CSP = ("default-src 'self'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; img-src 'self'; "
+       "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+
+
+@dataclass
+class Live:
+    """What the server thread shares with the watcher: the folder served and the build's state."""
+
+    out: Path
+    version: int = 0
+    building: bool = True
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(24))  # this run's, for /__version
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    _pdfs: tuple = (None, frozenset())  # (manifest's lstat key, output names) last read
+
+    def finished(self, out: Path) -> None:
+        with self.lock:
+            self.out, self.version, self.building = out, self.version + 1, False
+
+    def pdfs(self, out: Path) -> frozenset[str]:
+        """The names of the PDFs the manifest of ``out`` records (read again when it changes)."""
+        from ..runner.manifest import MANIFEST, Manifest
+
+        try:
+            info = os.lstat(out / MANIFEST)
+            key = (str(out), info.st_ino, info.st_size, info.st_mtime_ns)
+        except OSError:
+            return frozenset()
+        with self.lock:
+            if self._pdfs[0] == key:
+                return self._pdfs[1]
+        names = frozenset(n for n in Manifest(out).outputs if n.lower().endswith(".pdf"))
+        with self.lock:
+            self._pdfs = (key, names)
+        return names
+
+
+def allowed_hosts(host: str, port: int) -> frozenset[str]:
+    """The ``Host`` header values answered when serving on ``host``:``port``."""
+    names = {host, "localhost"} if host in ("127.0.0.1", "localhost") else {host}
+    if host == "::1":
+        names = {"[::1]", "localhost"}
+    return frozenset(f"{name}:{port}".lower() for name in names)
+
+
+class Handler(BaseHTTPRequestHandler):
+    """Answers GET and HEAD for the contact sheet (made live), its thumbnails and the PDFs."""
+
+    server_version = "wildpress"
+    sys_version = ""
+
+    def __init__(self, *args, live: Live, hosts: frozenset[str], **kwargs) -> None:
+        self.live, self.hosts, self.nonce = live, hosts, ""
+        super().__init__(*args, **kwargs)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        pass  # quiet: the terminal shows builds, not requests
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")  # PDFs and the sheet change in place
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        if self.nonce:
+            self.send_header("Content-Security-Policy", CSP.format(nonce=self.nonce))
+            self.send_header("X-Frame-Options", "DENY")
+        super().end_headers()
+
+    def do_HEAD(self) -> None:
+        self._answer(body=False)
+
+    def do_GET(self) -> None:
+        self._answer(body=True)
+
+    def _answer(self, body: bool) -> None:
+        self.nonce = ""  # set by an HTML page only
+        if (self.headers.get("Host") or "").strip().lower() not in self.hosts:
+            return self._text(HTTPStatus.MISDIRECTED_REQUEST, "wrong Host: wildpress serve answers only "
+                              + ", ".join(sorted(self.hosts)), body)
+        parts = urlsplit(self.path)
+        try:
+            path = unquote(parts.path, errors="strict") if "%00" not in parts.path else ""
+        except UnicodeDecodeError:  # percent-escapes that are not UTF-8: no name wildpress writes
+            path = ""
+        with self.live.lock:
+            version, out, building = self.live.version, self.live.out, self.live.building
+        if path == "/__version":
+            if parse_qs(parts.query).get("token") != [self.live.token]:
+                return self._text(HTTPStatus.FORBIDDEN, "forbidden: this needs the token of this run", body)
+            data = ('{"version": %d, "building": %s}' % (version, "true" if building else "false")).encode()
+            return self._send(data, "application/json", body)
+        if path in ("/", "/" + SHEET):
+            return self._sheet(out, version, body)
+        name = path[1:]
+        if name in self.live.pdfs(out) and "/" not in name:
+            return self._file(out, [name], body)
+        prefix = PREVIEW_FOLDER + "/"
+        if name.startswith(prefix) and THUMBNAIL.fullmatch(name[len(prefix):]):
+            return self._file(out, name.split("/"), body)
+        return self._text(HTTPStatus.NOT_FOUND, "not found", body)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The base class's errors (a malformed request, a method other than GET and HEAD) as a
+        short text, with the same headers as every other answer."""
+        self.close_connection = True
+        self._text(HTTPStatus(code), message or HTTPStatus(code).phrase, getattr(self, "command", "") != "HEAD")
+
+    def _sheet(self, out: Path, version: int, body: bool) -> None:
+        """The contact sheet wildpress wrote, with the live-reload snippet; a waiting page while
+        there is none yet; 403 for an ``index.html`` that is a link or not wildpress's."""
+        html = _read_sheet(out)
+        if html is None and os.path.lexists(out / SHEET):
+            return self._text(HTTPStatus.FORBIDDEN, f"forbidden: {SHEET} in the output folder is not the "
+                              "contact sheet wildpress wrote (a link, or another file)", body)
+        self.nonce = secrets.token_urlsafe(18)
+        if html is None:
+            html = WAITING.format(nonce=self.nonce)
+        else:
+            html = html.replace("<style>", f'<style nonce="{self.nonce}">', 1)  # the sheet's own style
+        snippet = LIVE_SNIPPET.format(nonce=self.nonce, version=version, token=self.live.token)
+        html = html.replace("</body>", snippet + "</body>") if "</body>" in html else html + snippet
+        self._send(html.encode("utf-8"), "text/html; charset=utf-8", body)
+
+    def _file(self, out: Path, parts: list[str], body: bool) -> None:
+        fd = _open_inside(out, parts)
+        if fd is None:
+            return self._text(HTTPStatus.NOT_FOUND, "not found", body)
+        with os.fdopen(fd, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", TYPES[os.path.splitext(parts[-1])[1].lower()])
+            self.send_header("Content-Length", str(size))
+            self.end_headers()
+            while body and size > 0:
+                chunk = handle.read(min(1 << 20, size))
+                if not chunk:
+                    break
+                self.wfile.write(chunk)
+                size -= len(chunk)
+
+    def _text(self, status: HTTPStatus, text: str, body: bool) -> None:
+        self.send_response(status)
+        data = (text + "\n").encode("utf-8")
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+    def _send(self, data: bytes, kind: str, body: bool) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+
+def _read_sheet(out: Path) -> str | None:
+    """The text of ``out/index.html`` if it is a regular file bearing wildpress's generator mark."""
+    fd = _open_inside(out, [SHEET])
+    if fd is None:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        data = handle.read(MAX_SHEET_BYTES + 1)
+    if len(data) > MAX_SHEET_BYTES or GENERATOR_MARK not in data[:4096]:
+        return None
+    return data.decode("utf-8", errors="replace")
+
+
+def _open_inside(out: Path, parts: list[str]) -> int | None:
+    """A descriptor of the regular file ``out/<parts>``: no component a link, every folder a real
+    folder, the file opened without following a link (and, where the system names open files,
+    checked to be where it was asked for); None otherwise."""
+    if any(p in ("", ".", "..") or "\\" in p or "\0" in p for p in parts):
+        return None
+    try:
+        path = Path(out)
+        for folder in parts[:-1]:
+            path = path / folder
+            if not stat.S_ISDIR(os.lstat(path).st_mode):
+                return None
+        path = path / parts[-1]
+        fd = open_nofollow(path)
+    except (OSError, ValueError):
+        return None
+    where = opened_path(fd)
+    expected = Path(os.path.realpath(out)).joinpath(*parts)
+    if where is not None and where != expected:
+        os.close(fd)
+        return None
+    return fd
+
+
+class QuietServer(ThreadingHTTPServer):
+    """A browser that goes away in the middle of a PDF is no error worth a traceback."""
+
+    def handle_error(self, request, client_address) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
+def start_server(live: Live, port: int, host: str = HOST) -> ThreadingHTTPServer:
+    """Bind ``host``:``port`` (0: any free port) and serve in a daemon thread."""
+    from functools import partial
+
+    family = QuietServer
+    if ":" in host:
+        import socket
+
+        family = type("IPv6Server", (QuietServer,), {"address_family": socket.AF_INET6})
+    try:
+        server = family((host, port), partial(Handler, live=live, hosts=frozenset()))
+    except OSError as exc:
+        raise UsageError(f"cannot serve on {host}:{port}: {(exc.strerror or str(exc)).lower()} "
+                         "(choose another port with --port)") from None
+    server.RequestHandlerClass = partial(Handler, live=live, hosts=allowed_hosts(host, server.server_address[1]))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name="wildpress-serve", daemon=True).start()
+    return server
