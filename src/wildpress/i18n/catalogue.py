@@ -12,34 +12,45 @@ this order, each overriding the ones before:
 
 Every file is read through the confined reader. A catalogue that is not
 bundled is untrusted: a translation with a placeholder the English text does
-not have is refused with its file and line, and every translation is printed
-as text (escaped), never as markup.
+not have, or has in another form (:mod:`wildpress.i18n.placeholders`), and a
+``Plural-Forms`` header that divides by zero, picks a form that does not exist
+or is too long are refused with their file and line before anything renders;
+every translation is printed as text (escaped), never as markup, and formats
+plain placeholders only.
 """
 
 from __future__ import annotations
 
+import gettext
 import io
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
 from babel import Locale
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, parse_separated_header
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
+from babel.messages.pofile import PoFileError, PoFileParser
 from babel.support import Translations
 
 from ..errors import LayoutError, UsageError
 from ..resources import layouts_dir
 from ..safety.confine import Confinement, Refused
+from .placeholders import Translated, translation_problem
 
 # Languages wildpress ships a catalogue for; English is the source language (the msgids).
 LANGUAGES = ("en", "es", "fr", "de", "pt", "ru", "zh", "ar")
 RTL_LANGUAGES = ("ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ckb")
 MAX_CATALOGUE_BYTES = 2_000_000
-_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w*)\}")
+# CLDR's languages need at most six plural forms (Arabic: zero, one, two, few, many, other), and
+# Arabic's gettext rule, the longest bundled, is about 110 characters.
+MAX_PLURAL_FORMS = 6
+MAX_PLURAL_EXPRESSION = 300
+# The counts a Plural-Forms rule is tried on before anything renders: every small count, then large ones.
+PLURAL_SAMPLES = (*range(201), 1000, 1001, 10_000, 100_000, 1_000_000, 1_000_001, 10**9, 2**31 - 1, 2**32,
+                  10**12, 2**63 - 1)
+PLURAL_EXAMPLE = "nplurals=2; plural=(n != 1);"
 
 
 def bundled_folder() -> Path:
@@ -70,10 +81,102 @@ class Catalogue:
     own: tuple[tuple[Path, int, str], ...] = ()  # (file, line, text) of every translation not bundled
 
     def gettext(self, message: str) -> str:
-        return self.translations.gettext(message)
+        return Translated(self.translations.gettext(message))
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self.translations.ngettext(singular, plural, n)
+        return Translated(self.translations.ngettext(singular, plural, n))
+
+
+class _PluralFormsRefused(Exception):
+    """The Plural-Forms header of the catalogue being read is refused (the text says why)."""
+
+
+class _GuardedCatalog(Catalog):
+    """A Catalog that checks ``nplurals`` as soon as the header is read: Babel pads every plural
+    message to that many strings, so ``nplurals=1000000000`` would fill the memory."""
+
+    @Catalog.mime_headers.setter
+    def mime_headers(self, headers) -> None:
+        headers = list(headers)
+        for name, value in headers:
+            if str(name).lower() == "plural-forms":
+                raw = parse_separated_header(f" ;{value}").get("nplurals", "2").strip()
+                if not (raw.isdigit() and 1 <= int(raw) <= MAX_PLURAL_FORMS):
+                    raise _PluralFormsRefused(f"Plural-Forms: nplurals={raw} is not a number from 1 to "
+                                              f"{MAX_PLURAL_FORMS}; give the language's count of plural forms, "
+                                              f"e.g. {PLURAL_EXAMPLE}")
+        Catalog.mime_headers.fset(self, headers)
+
+
+def _header_line(text: str) -> int | None:
+    """The line of the Plural-Forms header (the first quoted line naming it)."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith('"') and "plural-forms" in line.lower():
+            return number
+    return None
+
+
+def _check_plural_forms(catalog: Catalog, where: str) -> None:
+    """The declared plural rule, tried on :data:`PLURAL_SAMPLES` with the rule gettext will run
+    (:func:`gettext.c2py`, what Babel's Translations evaluate): every count must pick a form."""
+    expression, forms = catalog._plural_expr, catalog.num_plurals
+    fix = f"write the rule of the GNU gettext manual for the language, e.g. {PLURAL_EXAMPLE}"
+    if len(expression) > MAX_PLURAL_EXPRESSION:
+        raise LayoutError(f"{where}: Plural-Forms: the plural expression is {len(expression)} characters long, "
+                          f"more than the {MAX_PLURAL_EXPRESSION} allowed; {fix}")
+    try:
+        rule = gettext.c2py(expression)
+    except (ValueError, SyntaxError, RecursionError, MemoryError) as exc:
+        raise LayoutError(f"{where}: Plural-Forms: plural={expression} is not a rule gettext can read "
+                          f"({exc}); {fix}") from None
+    for n in PLURAL_SAMPLES:
+        try:
+            form = rule(n)
+        except ZeroDivisionError:
+            raise LayoutError(f"{where}: Plural-Forms: plural={expression} divides by zero for n = {n}; "
+                              f"{fix}") from None
+        except (ArithmeticError, ValueError, TypeError, RecursionError, MemoryError) as exc:
+            raise LayoutError(f"{where}: Plural-Forms: plural={expression} fails for n = {n} "
+                              f"({type(exc).__name__}); {fix}") from None
+        if type(form) is not int or not 0 <= form < forms:
+            raise LayoutError(f"{where}: Plural-Forms: plural={expression} gives {form!r} for n = {n}, but "
+                              f"nplurals={forms} allows only 0 to {forms - 1}; {fix}")
+
+
+def _check_translations(catalog: Catalog, file: Path) -> None:
+    """Every translation fills in only the placeholders of its English text, in the same form,
+    and a plural message is translated in all its forms or none."""
+    for message in catalog:
+        if not message.id or message.fuzzy:  # fuzzy translations are never used (see _compile)
+            continue
+        english = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        where = f"{file}:{message.lineno}"
+        for index, string in enumerate(strings):
+            problem = translation_problem(english, string or "")
+            if problem:
+                form = f" (msgstr[{index}])" if isinstance(message.string, tuple) else ""
+                raise LayoutError(f"{where}: the translation{form} {problem}; the English text is {english[0]!r}")
+        if isinstance(message.string, tuple) and any(strings) and not all(strings):
+            empty = next(i for i, text in enumerate(strings) if not text)
+            raise LayoutError(f"{where}: msgstr[{empty}] is empty: translate every plural form of "
+                              f"{english[0]!r} (the file's Plural-Forms has {len(strings)}), or none")
+
+
+def _read_po(text: str, file: Path, locale: Locale | None) -> Catalog:
+    """Babel's ``read_po``, with the Plural-Forms count checked before Babel acts on it."""
+    catalog = _GuardedCatalog(locale=locale)
+    try:
+        PoFileParser(catalog, abort_invalid=True).parse(io.StringIO(text))
+    except _PluralFormsRefused as exc:
+        line = _header_line(text)
+        raise LayoutError(f"{file}{f':{line}' if line else ''}: {exc}") from None
+    except PoFileError as exc:
+        reason = str(exc).rsplit(" on ", 1)[0]  # Babel appends " on <line index>", counted from 0
+        raise LayoutError(f"{file}:{exc.lineno + 1}: not a valid gettext catalogue: {reason}") from None
+    except (ValueError, LookupError) as exc:
+        raise LayoutError(f"{file}: not a valid gettext catalogue: {exc}") from None
+    return catalog
 
 
 def _parse(text: str, file: Path, lang: str, trusted: bool) -> Catalog:
@@ -82,24 +185,12 @@ def _parse(text: str, file: Path, lang: str, trusted: bool) -> Catalog:
         locale = Locale.parse(lang.replace("-", "_"))
     except (ValueError, LookupError):
         locale = None
-    try:
-        catalog = read_po(io.StringIO(text), locale=locale, abort_invalid=True)
-    except (PoFileError, ValueError) as exc:
-        raise LayoutError(f"{file}: not a valid gettext catalogue: {exc}") from None
+    catalog = _read_po(text, file, locale)
     if not trusted:
-        for message in catalog:
-            if not message.id:
-                continue
-            ids = message.id if isinstance(message.id, tuple) else (message.id,)
-            strings = message.string if isinstance(message.string, tuple) else (message.string,)
-            wanted = {m for i in ids for m in _PLACEHOLDER.findall(i)}
-            for string in strings:
-                where = f"{file}:{message.lineno}"
-                extra = {m for m in _PLACEHOLDER.findall(string or "")} - wanted
-                if extra:
-                    names = ", ".join(sorted("%(" + a + ")s" if a else "{" + b + "}" for a, b in extra))
-                    raise LayoutError(f"{where}: the translation uses {names}, which the English text "
-                                      f"{ids[0]!r} does not have")
+        if catalog._plural_expr is not None:  # the file declares its own Plural-Forms
+            line = _header_line(text)
+            _check_plural_forms(catalog, f"{file}:{line}" if line else str(file))
+        _check_translations(catalog, file)
     return catalog
 
 
