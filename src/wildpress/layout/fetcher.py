@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import mimetypes
 import os
+import urllib.request
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -21,6 +22,8 @@ from ..safety.confine import MAX_FILE_BYTES, Confinement, Refused
 from ..safety.images import IMAGE_SUFFIXES, image_problem, sniff
 
 MAX_RESOURCE_BYTES = MAX_FILE_BYTES
+MAX_DATA_URL_CHARS = MAX_RESOURCE_BYTES * 4 // 3 + 1024  # base64 grows data by a third
+MAX_IMPORT_DEPTH = 8  # stylesheets importing stylesheets importing ...
 _checked_images: dict[tuple, str | None] = {}  # (real path, size, mtime) -> problem
 
 
@@ -46,7 +49,7 @@ class ConfinedFetcher(URLFetcher):
         """Serve ``url`` if it is a data: URL or an allowed regular file; raise otherwise."""
         parts = urlsplit(url)
         if parts.scheme == "data":
-            return super().fetch(url, headers)
+            return self._data_url(url)
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             raise BlockedResource(f"blocked resource {url[:200]}: only files inside the project may be used")
         path = Path(unquote(parts.path))
@@ -63,7 +66,75 @@ class ConfinedFetcher(URLFetcher):
                 _checked_images[key] = image_problem(data, path.name)
             if _checked_images[key]:
                 raise BlockedResource(_checked_images[key])
+        if kind is None and real.suffix.lower() == ".css":
+            self._check_imports(real, data)
         self.fetched.append(real)
         mime = {"SVG": "image/svg+xml"}.get(kind or "") or mimetypes.guess_type(real.name)[0] \
             or "application/octet-stream"
         return URLFetcherResponse(real.as_uri(), data, {"Content-Type": mime})
+
+    def _data_url(self, url: str) -> URLFetcherResponse:
+        """Decode a data: URL ourselves (size-capped) and check it like a file before WeasyPrint sees it."""
+        shown = f"a data: URL ({url[5:40]}...)"
+        if len(url) > MAX_DATA_URL_CHARS:
+            raise BlockedResource(f"blocked resource: {shown} is longer than {MAX_DATA_URL_CHARS} characters; "
+                                  "put the picture in a file beside the layout instead")
+        try:
+            with urllib.request.urlopen(url) as response:  # the data: handler only: scheme checked above
+                data = response.read(MAX_RESOURCE_BYTES + 1)
+                mime = response.headers.get_content_type()
+        except (ValueError, OSError) as exc:
+            raise BlockedResource(f"blocked resource: {shown} cannot be decoded ({exc}); "
+                                  "check its base64 text") from None
+        if len(data) > MAX_RESOURCE_BYTES:
+            raise BlockedResource(f"blocked resource: {shown} holds more than {MAX_RESOURCE_BYTES} bytes")
+        kind = sniff(data)
+        if kind or mime.startswith("image/"):
+            problem = image_problem(data, shown)
+            if problem:
+                raise BlockedResource(f"blocked resource: {problem}")
+        if kind == "SVG":
+            mime = "image/svg+xml"
+        return URLFetcherResponse(url, data, {"Content-Type": mime})
+
+    def _check_imports(self, sheet: Path, data: bytes) -> None:
+        """Refuse a stylesheet whose @import chain loops back or goes deeper than MAX_IMPORT_DEPTH."""
+        pending = [(sheet, data, (sheet,))]
+        while pending:
+            current, text, chain = pending.pop()
+            for target in _imported_files(current, text):
+                if target in chain:
+                    loop = " -> ".join(p.name for p in (*chain[chain.index(target):], target))
+                    raise BlockedResource(f"blocked resource: {current} imports {target.name}, which is already "
+                                          f"being imported ({loop}): remove the @import that loops back")
+                if len(chain) >= MAX_IMPORT_DEPTH:
+                    raise BlockedResource(f"blocked resource: {current}: @import nested more than "
+                                          f"{MAX_IMPORT_DEPTH} stylesheets deep: import fewer levels")
+                try:
+                    real = self.confinement.check(target)
+                    pending.append((real, self.confinement.read_bytes(real), (*chain, real)))
+                except Refused as exc:
+                    raise BlockedResource(f"blocked resource: {exc}") from None
+
+
+def _imported_files(sheet: Path, data: bytes) -> list[Path]:
+    """The local files named by the @import rules of the stylesheet ``sheet`` (real paths)."""
+    import tinycss2
+
+    rules, _encoding = tinycss2.parse_stylesheet_bytes(data, skip_comments=True, skip_whitespace=True)
+    targets = []
+    for rule in rules:
+        if rule.type != "at-rule" or rule.lower_at_keyword != "import":
+            continue
+        for token in rule.prelude:
+            if token.type in ("url", "string"):
+                ref = token.value
+            elif token.type == "function" and token.lower_name == "url" and token.arguments:
+                ref = getattr(token.arguments[0], "value", "")
+            else:
+                continue
+            parts = urlsplit(urljoin(sheet.as_uri(), ref))
+            if parts.scheme == "file":
+                targets.append(Path(os.path.realpath(unquote(parts.path))))
+            break
+    return targets

@@ -11,6 +11,7 @@ worse than no file.
 from __future__ import annotations
 
 import logging
+import re
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
@@ -231,8 +232,13 @@ class Renderer:
 MAX_CSS_BYTES = 2_000_000
 
 
+_DATA_URL = re.compile(r"data:([^,'\s]{0,40})[^'\s]{40,}")
+
+
 def _problems(warnings: list[str]) -> str:
-    """WeasyPrint's warnings as one error; a missing glyph says where to add a font."""
+    """WeasyPrint's warnings as one error; a missing glyph says where to add a font. A ``data:``
+    URL WeasyPrint quotes whole is cut to its start (it may be megabytes)."""
+    warnings = [_DATA_URL.sub(lambda m: f"data:{m.group(1)}…", w) for w in warnings]
     text = "WeasyPrint reported problems:\n  " + "\n  ".join(dict.fromkeys(warnings))
     if any("unsupported by fonts" in w or ".notdef" in w for w in warnings):
         text += ("\nNo font of the layout has those characters (the layout's own text, since species texts "

@@ -22,6 +22,8 @@ Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow warns above its own default of 89 
 RASTER_MAGIC = ((b"\xff\xd8\xff", "JPEG"), (b"\x89PNG\r\n\x1a\n", "PNG"), (b"GIF87a", "GIF"), (b"GIF89a", "GIF"))
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".tif", ".tiff", ".bmp", ".avif", ".heic")
 _XLINK = "{http://www.w3.org/1999/xlink}href"
+MAX_SVG_USES = 1_000  # <use> elements in one SVG
+MAX_SVG_USE_COPIES = 10_000  # elements drawn through <use>, nested references multiplied out
 
 
 def sniff(data: bytes) -> str | None:
@@ -98,4 +100,51 @@ def svg_problem(data: bytes, name: str) -> str | None:
             ref = (element.get(attr) or "").strip()
             if ref and not ref.startswith(("#", "data:")) and (urlsplit(ref).scheme or ref.startswith("/")):
                 return f"{name}: SVG refers to {ref[:80]}; only parts of the same file and files beside it may be used"
+    return _use_problem(root, name)
+
+
+def _href(element) -> str:
+    return (element.get("href") or element.get(_XLINK) or "").strip()
+
+
+def _use_problem(root, name: str) -> str | None:
+    """Why the SVG's <use> references are unsafe: a cycle, too many, or too many copies multiplied out."""
+    uses = [element for element in root.iter() if str(element.tag).rsplit("}", 1)[-1] == "use"]
+    if len(uses) > MAX_SVG_USES:
+        return f"{name}: SVG has {len(uses)} <use> elements; the limit is {MAX_SVG_USES}: simplify the drawing"
+    use_keys = {id(element) for element in uses}
+    by_id = {element.get("id"): element for element in root.iter() if element.get("id")}
+    copies: dict[int, int] = {}  # id(element) -> <use> copies drawn when the element is drawn
+    visiting: set[int] = set()
+
+    def count(element) -> int:
+        key = id(element)
+        if key in copies:
+            return copies[key]
+        if key in visiting:
+            raise _UseCycle(element.get("id") or "?")
+        visiting.add(key)
+        total = 0
+        for inner in element.iter():
+            if id(inner) in use_keys:
+                target = by_id.get(_href(inner)[1:]) if _href(inner).startswith("#") else None
+                total += 1 + (count(target) if target is not None else 0)
+                if total > MAX_SVG_USE_COPIES:
+                    break
+        visiting.discard(key)
+        copies[key] = total
+        return total
+
+    try:
+        total = count(root)
+    except _UseCycle as cycle:
+        return (f"{name}: SVG <use> refers back to '#{cycle.args[0]}', which contains it, "
+                "so it would repeat without end: point the <use> at another element")
+    if total > MAX_SVG_USE_COPIES:
+        return (f"{name}: SVG <use> references multiply out to more than {MAX_SVG_USE_COPIES} copies: "
+                "simplify the drawing")
     return None
+
+
+class _UseCycle(Exception):
+    """A <use> element that (through its references) contains itself."""
