@@ -13,7 +13,7 @@ import os
 import re
 import time
 from pathlib import Path
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from .errors import DataError, RenderError, UsageError, WildpressError
@@ -30,7 +30,7 @@ from .safety.outputs import OutputFolder, check_collisions, safe_name, write_ato
 from .data.schema import ID_PATTERN
 from .printing.sizes import get_size
 from .data.species import Species, find_species_files, load_species
-from .request import BuildRequest, OutputRequest, parse_shard  # noqa: F401 - parse_shard re-exported
+from .request import BuildRequest, OutputRequest, default_species_paths, parse_shard  # noqa: F401 - re-exported
 
 def plan(species: list[Species], layouts: list[Layout], sizes: list[str] | None,
          orientation: str | None, options: dict | None, deck_name: str = "deck") -> list[Job]:
@@ -56,12 +56,6 @@ def plan(species: list[Species], layouts: list[Layout], sizes: list[str] | None,
             else:
                 jobs += [Job([sp], layout, size, resolved, sp.id) for sp in species]
     return jobs
-
-
-def default_species_paths(project: Path) -> list[Path]:
-    """The project's ``data/species`` if it has one, else the bundled samples."""
-    local = project / "data" / "species"
-    return [local if local.is_dir() else sample_species_dir()]
 
 
 def build(request: BuildRequest | None = None, *args, progress=None, on_output: Callable[[Output], None] | None = None,

@@ -106,17 +106,22 @@ def assemble(*, species: Iterable = (), layouts: Iterable[str] = (), sizes: Iter
     return _framed(project, named, layouts, sizes, extra, values, out_dir, base, run)
 
 
-def _implicit(root: Path, named, layouts, sizes, extra, values, out_dir, base, run) -> BuildRequest:
+def default_species_paths(root: Path) -> list[Path]:
+    """What a folder without a project file builds: its ``data/species`` if it has one, else the bundled samples."""
     from .resources import sample_species_dir
 
+    local = Path(root) / "data" / "species"
+    return [local if local.is_dir() else sample_species_dir()]
+
+
+def _implicit(root: Path, named, layouts, sizes, extra, values, out_dir, base, run) -> BuildRequest:
     settings = settings_from(_scoped(values, "build", "run"), base, project_dir=str(root))
     layouts = layouts or ["factsheet"]
     _check_names(root, None, layouts, sizes)
     output_settings = settings_from(_scoped(values, "output"), settings)
     outputs = tuple(OutputRequest(name, tuple(sizes), values.get("orientation"), {}, output_settings)
                     for name in layouts)
-    local = root / "data" / "species"
-    species = named or (local if local.is_dir() else sample_species_dir(),)
+    species = named or tuple(default_species_paths(root))
     out = Path(out_dir) if out_dir is not None else _shown(root / "out")
     return BuildRequest(root, tuple(species), outputs, out, settings, named, extra, None, DEFAULT_PATTERN,
                         out_dir is not None, None, **_run(run))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import functools
 import os
 import re
 import secrets
@@ -73,6 +74,7 @@ def check_files(files) -> tuple[dict, int]:
     return kept, dropped
 
 
+@functools.lru_cache(maxsize=1)
 def _key() -> bytes | None:
     """This user's manifest key (made on first use, in wildpress's cache folder), or None."""
     from ..resources import cache_dir
