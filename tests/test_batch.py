@@ -197,13 +197,13 @@ def test_keep_going_builds_the_valid_species_and_lists_the_invalid_one(small_pro
 
 def test_a_deck_in_chunks_matches_the_deck_in_one_piece(tmp_path, monkeypatch):
     from pdfcheck import text
-    from wildpress.runner import execute
+    from wildpress.runner import deck_cache
 
     whole = build(None, ["flashcards"], ["a7"], tmp_path / "whole", project_dir=tmp_path,
                   settings=Settings(created=None))
-    monkeypatch.setattr(execute, "MIN_CHUNK", 1)
-    monkeypatch.setattr(execute, "CARDS_PER_CHUNK", 3)
-    assert [len(r) for r in execute.chunk_ranges(7, 2)] == [3, 3, 1]
+    monkeypatch.setattr(deck_cache, "MIN_CHUNK", 1)
+    monkeypatch.setattr(deck_cache, "CARDS_PER_CHUNK", 3)
+    assert len(deck_cache.chunk_ranges([f"{n:064x}" for n in range(7)], 2)) >= 2
     parts = build(None, ["flashcards"], ["a7"], tmp_path / "parts", project_dir=tmp_path)
     a, b = whole.outputs[0].path, parts.outputs[0].path
     assert len(reader(a).pages) == len(reader(b).pages)
@@ -211,13 +211,16 @@ def test_a_deck_in_chunks_matches_the_deck_in_one_piece(tmp_path, monkeypatch):
 
 
 def test_chunk_ranges_cover_the_deck_and_use_every_worker():
-    from wildpress.runner.execute import CARDS_PER_CHUNK, chunk_ranges
+    import hashlib
+
+    from wildpress.runner.deck_cache import CARDS_PER_CHUNK, chunk_ranges
 
     for cards in (1, 7, 9, 50, 500, 2001):
-        spans = chunk_ranges(cards, 2)
+        keys = [hashlib.sha256(str(n).encode()).hexdigest() for n in range(cards)]
+        spans = chunk_ranges(keys, 2)
         assert [i for span in spans for i in span] == list(range(cards))
-        assert max(len(s) for s in spans) <= max(CARDS_PER_CHUNK, 8)
-    assert len(chunk_ranges(20, 2)) >= 2
+        assert max(len(s) for s in spans) <= CARDS_PER_CHUNK * 3 // 2
+    assert len(chunk_ranges([hashlib.sha256(str(n).encode()).hexdigest() for n in range(20)], 2)) >= 2
 
 
 def test_missing_harfbuzz_subset_is_said_once(small_project, monkeypatch):

@@ -214,7 +214,8 @@ def _run_planned(request: BuildRequest, found: _Planned, result: BuildResult, pr
     for job in found.selected:
         job.settings = dataclasses.replace(job.settings, cache_dir=job.settings.cache_dir or cache)
         name = found.names[id(job)]
-        key = job_key(job, job.settings, manifest, layout_folders(job.layout, project, dirs), fonts)
+        folders = layout_folders(job.layout, project, dirs)
+        key = job_key(job, job.settings, manifest, folders, fonts)
         path = folder.path / name
         current = not job.settings.force and manifest.up_to_date(name, key, path)
         if current and job.settings.tile:
@@ -223,7 +224,7 @@ def _run_planned(request: BuildRequest, found: _Planned, result: BuildResult, pr
         if current:
             result.up_to_date.append(path)
         else:
-            todo.append(execute.Planned(job, name, key))
+            todo.append(execute.Planned(job, name, key, key_inputs=(manifest, folders, fonts)))
     from .runner.stale import sweep
 
     sweep(result, manifest, folder, {n for n, _ in found.planned}, project, dirs, request.clean, request.dry_run)

@@ -112,6 +112,7 @@ class Output:
     job: Job
     pages: int
     seconds: float
+    cards_rendered: int | None = None  # decks: cards fitted by this build (the rest came from the card cache)
 
 
 @dataclass

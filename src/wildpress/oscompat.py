@@ -130,6 +130,29 @@ def memory_enforcement() -> str:
 
 # --- time --------------------------------------------------------------------------------------
 
+_trim: list = []  # [libc.malloc_trim or None] once looked up
+
+
+def release_memory() -> bool:
+    """Hand memory freed by the last task back to the system (glibc's ``malloc_trim``), so an idle
+    render worker does not keep its high-water mark. Elsewhere (macOS, Windows, musl) a no-op:
+    their allocators return large blocks on their own. True where it ran."""
+    import gc
+
+    gc.collect()
+    if not _trim:
+        try:
+            import ctypes
+
+            _trim.append(ctypes.CDLL("libc.so.6").malloc_trim)
+        except (OSError, AttributeError, ImportError):
+            _trim.append(None)
+    if _trim[0] is None:
+        return False
+    _trim[0](0)
+    return True
+
+
 class SoftTimer:
     """Raises ``exc_type`` in the main thread ``seconds`` after :meth:`start`, while it runs Python code.
 

@@ -243,9 +243,16 @@ def impose(cards: list, trim_w: float, trim_h: float, settings: ImpositionSettin
     even ones (``fold``: both halves of each card on one page). XObjects are
     named ``F{i}`` and ``B{i}`` after the card's index, so tests and tools can
     read back where every card landed.
+
+    ``cards`` may be any iterable; if it has a ``release()`` method, that is called after
+    each sheet, once every card taken so far has been copied (its sources may then be closed).
     """
+    import itertools
+
     import pikepdf
 
+    release = getattr(cards, "release", lambda: None)
+    cards = iter(cards)
     out = pikepdf.Pdf.new()
     bleed = settings.bleed_mm * MM
     if settings.mode == "none":
@@ -256,6 +263,7 @@ def impose(cards: list, trim_w: float, trim_h: float, settings: ImpositionSettin
                 box = [float(v) for v in new.mediabox]
                 new.obj["/BleedBox"] = pikepdf.Array(box)
                 new.obj["/TrimBox"] = pikepdf.Array([box[0] + bleed, box[1] + bleed, box[2] - bleed, box[3] - bleed])
+            release()
         return _save(out, docinfo), len(out.pages)
 
     sheet, grid = check_fits(trim_w, trim_h, settings)
@@ -276,8 +284,10 @@ def impose(cards: list, trim_w: float, trim_h: float, settings: ImpositionSettin
             Contents=out.make_stream(stream.encode("ascii")))
         out.pages.append(pikepdf.Page(page))
 
-    for start in range(0, len(cards), grid.per_sheet):
-        batch = list(enumerate(cards[start:start + grid.per_sheet], start))
+    start = 0
+    while taken := list(itertools.islice(cards, grid.per_sheet)):
+        batch = list(enumerate(taken, start))
+        start += len(taken)
         fronts, backs, res_f, res_b = [], [], {}, {}
         for slot, (i, (front, back)) in zip(grid.slots, batch):
             res_f[f"/F{i}"] = xobject(front)
@@ -295,6 +305,7 @@ def impose(cards: list, trim_w: float, trim_h: float, settings: ImpositionSettin
         if not settings.fold:
             # single-sided backs are cut on their own, so they get marks too; duplex backs do not
             new_sheet("".join(backs) + (marks if settings.duplex == "none" else ""), res_b)
+        release()
     return _save(out, docinfo), len(out.pages)
 
 

@@ -1,16 +1,16 @@
 """Running a build's jobs on the worker pool and writing what comes back.
 
 Every document is one pool task; a deck is split into chunks of cards
-(:data:`CARDS_PER_CHUNK`) that render on any worker and are imposed in this
+(:mod:`.deck_cache`) that render on any worker and are imposed in this
 process once all have come back, so a 2,000-card deck never sits in one
-WeasyPrint document and uses every core. Each PDF is written atomically and
+WeasyPrint document and uses every core. A chunk fitted by an earlier build
+comes back from the card cache, so an edit re-renders only the chunks it changed. Each PDF is written atomically and
 recorded in the manifest as it arrives; a job that fails is listed as a
 :class:`~wildpress.jobs.Failure` and the others go on.
 """
 
 from __future__ import annotations
 
-import math
 import os
 import time
 from dataclasses import dataclass, field
@@ -21,11 +21,10 @@ from ..errors import OutputError, RenderError, WildpressError  # noqa: F401
 from ..jobs import BuildResult, Failure, Job, Output
 from ..layout.kinds import gathers, get_kind
 from ..safety.outputs import OutputFolder, safe_name
-from . import pool
+from . import deck_cache, pool
 from .manifest import Manifest
 
-CARDS_PER_CHUNK = 24  # cards per deck chunk: small enough to bound memory, large enough to amortise a pass
-MIN_CHUNK = 8  # a deck is split across the workers only into chunks of at least this many cards
+REST_BEFORE_CARDS = 400  # a deck this large is imposed after the idle workers stopped (their memory back)
 MANIFEST_EVERY_S = 1.0  # the manifest is rewritten at most this often while outputs arrive (and at the end)
 
 
@@ -38,6 +37,9 @@ class Planned:
     key: str
     chunks: list = field(default_factory=list)  # decks: fitted sides per chunk, in order
     geometry: dict | None = None
+    key_inputs: tuple = ()  # decks: (manifest, layout folders, fonts) the card keys are made of
+    chunk_keys: list = field(default_factory=list)  # decks: the card cache's key of each chunk
+    rendered: int | None = None  # decks: cards fitted by this build (the others came from the cache)
     started: float = 0.0
     seconds: float = 0.0  # worker time summed over its tasks
     failed: bool = False
@@ -47,49 +49,67 @@ class Planned:
         return max(1, len(self.chunks))
 
 
-def chunk_ranges(cards: int, jobs: int) -> list[range]:
-    """Split ``cards`` into runs of at most CARDS_PER_CHUNK, spread so every worker gets work."""
-    if cards <= MIN_CHUNK:
-        return [range(cards)]
-    count = max(math.ceil(cards / CARDS_PER_CHUNK), min(jobs, cards // MIN_CHUNK))
-    size = math.ceil(cards / count)
-    return [range(start, min(cards, start + size)) for start in range(0, cards, size)]
-
-
 def _chunk_job(job: Job, span: range) -> Job:
     return Job(job.species_list[span.start:span.stop], job.layout, job.size, job.options, job.name,
                settings=job.settings, pattern=job.pattern)
 
 
 def tasks_for(item: Planned, confinement, jobs: int) -> list[pool.Task]:
-    """The pool tasks that make ``item``: one for a document, one per chunk for a deck."""
-    from ..layout.cards import deck_geometry
-    from ..layout.tasks import render_chunk, render_job
+    """The pool tasks that make ``item``: one for a document, one per chunk of a deck not in the cache."""
+    from ..layout.tasks import render_job
 
     job, settings = item.job, item.job.settings
     limits = settings.limits
     if job.layout.kind == "cards":
-        item.geometry = deck_geometry(job, settings)  # shared by every chunk: backs line up
-        spans = chunk_ranges(len(job.species_list), jobs)
-        item.chunks = [None] * len(spans)
-        return [pool.Task(render_chunk, (_chunk_job(job, span), settings, confinement, limits, item.geometry),
-                          limits.time_for(len(span)), limits.memory_mb, key=(item, n), cost=len(span))
-                for n, span in enumerate(spans)]
+        return _deck_tasks(item, confinement, jobs)
     cards = len(job.species_list) if gathers(job.layout.kind) else 1
     per = get_kind(job.layout.kind).per_time_limit
     return [pool.Task(render_job, (job, settings, confinement, limits), limits.time_for(cards, per), limits.memory_mb,
                       key=(item, None), cost=cards * (4 if job.size.width_mm * job.size.height_mm > 2e5 else 1))]
 
 
+def _deck_tasks(item: Planned, confinement, jobs: int) -> list[pool.Task]:
+    """A deck's chunks: those the card cache holds are filled in now, the others become tasks."""
+    from ..layout.cards import deck_geometry
+    from ..layout.tasks import render_chunk
+
+    job, settings = item.job, item.job.settings
+    item.geometry = deck_geometry(job, settings)  # shared by every chunk: backs line up
+    keys = deck_cache.card_keys(job, *item.key_inputs, item.geometry) if item.key_inputs \
+        else [f"{n:064x}" for n in range(len(job.species_list))]
+    spans = deck_cache.chunk_ranges(keys, jobs)
+    item.chunk_keys = [deck_cache.chunk_key(keys, span) for span in spans]
+    cache = deck_cache.ChunkCache(settings.cache_dir) if settings.cache_dir and item.key_inputs else None
+    item.chunks, tasks, item.rendered = [None] * len(spans), [], 0
+    for n, span in enumerate(spans):
+        found = cache.get(item.chunk_keys[n]) if cache and not settings.force else None
+        if found is not None:
+            item.chunks[n] = cache.stored(item.chunk_keys[n])  # read again when imposed: not held meanwhile
+            job.notes += found[1]
+            continue
+        item.rendered += len(span)
+        tasks.append(pool.Task(render_chunk, (_chunk_job(job, span), settings, confinement, settings.limits,
+                                              item.geometry),
+                               settings.limits.time_for(len(span)), settings.limits.memory_mb, key=(item, n),
+                               cost=len(span)))
+    return tasks
+
+
 def run(items: list[Planned], out: OutputFolder, manifest: Manifest, confinement, jobs: int, result: BuildResult,
         progress=None, on_output: Callable[[Output], None] | None = None) -> None:
     """Render ``items`` on ``jobs`` workers, writing each PDF into ``out`` as it is finished."""
-    tasks = [task for item in items for task in tasks_for(item, confinement, jobs)]
+    planned = [(item, tasks_for(item, confinement, jobs)) for item in items]
+    tasks = [task for _, item_tasks in planned for task in item_tasks]
     report = progress or _Silent()
-    report.start(len(tasks))
-    last_save = time.monotonic()
+    report.start(len(tasks) + sum(1 for _, item_tasks in planned if not item_tasks))
+    finish = _Finisher(out, manifest, result, report, on_output)
+    for item, item_tasks in planned:
+        if not item_tasks:  # a deck whose every chunk came from the card cache
+            finish.deck(item)
+    remaining = len(tasks)
     for task, answer, error in pool.run(tasks, jobs):
         item, chunk = task.key
+        remaining -= 1
         item.seconds += task.seconds
         if item.failed:  # another chunk of this deck failed already
             report.step(item.job.label, "skipped")
@@ -99,29 +119,66 @@ def run(items: list[Planned], out: OutputFolder, manifest: Manifest, confinement
             continue
         data, pages, notes = answer
         item.job.notes += notes
-        try:
-            if chunk is not None:
-                item.chunks[chunk] = data
-                if any(c is None for c in item.chunks):
-                    report.step(f"{item.job.label} (cards {chunk + 1}/{len(item.chunks)})", "rendered")
-                    continue
-                from ..layout.cards import impose_deck
-
-                data, pages = impose_deck(item.chunks, item.job, item.job.settings)
-                item.chunks = [b""] * len(item.chunks)  # free the parts
-            written = _write(item, data, pages, out, manifest)
-        except (OutputError, WildpressError) as exc:
-            _fail(result, item, exc, report)
+        if chunk is None:
+            finish.write(item, data, pages)
             continue
+        item.chunks[chunk] = _keep(item, chunk, data, notes)
+        if any(c is None for c in item.chunks):
+            report.step(f"{item.job.label} (cards {chunk + 1}/{len(item.chunks)})", "rendered")
+            continue
+        if not remaining and len(item.job.species_list) >= REST_BEFORE_CARDS:
+            pool.rest()
+        finish.deck(item)
+    for item, _ in planned:
+        if item.key_inputs and item.job.settings.cache_dir:
+            deck_cache.ChunkCache(item.job.settings.cache_dir).prune()
+            break
+
+
+def _keep(item: Planned, chunk: int, data: bytes, notes: list):
+    """A fitted chunk until imposition: in the card cache (read back then) where it could be kept there,
+    else its bytes."""
+    if not (item.job.settings.cache_dir and item.key_inputs):
+        return data
+    cache = deck_cache.ChunkCache(item.job.settings.cache_dir)
+    return cache.stored(item.chunk_keys[chunk]) if cache.put(item.chunk_keys[chunk], data, notes) else data
+
+
+class _Finisher:
+    """Writes what the workers made: a document as it arrives, a deck once its chunks are all in."""
+
+    def __init__(self, out: OutputFolder, manifest: Manifest, result: BuildResult, report, on_output) -> None:
+        self.out, self.manifest, self.result, self.report, self.on_output = out, manifest, result, report, on_output
+        self.last_save = time.monotonic()
+
+    def deck(self, item: Planned) -> None:
+        """Impose ``item``'s fitted chunks on sheets and write the deck."""
+        from ..layout.cards import impose_deck
+
+        try:
+            data, pages = impose_deck(item.chunks, item.job, item.job.settings)
+        except (OutputError, WildpressError) as exc:
+            _fail(self.result, item, exc, self.report)
+            return
+        finally:
+            item.chunks = [b""] * len(item.chunks)  # free the parts
+        self.write(item, data, pages)
+
+    def write(self, item: Planned, data: bytes, pages: int) -> None:
+        try:
+            written = _write(item, data, pages, self.out, self.manifest)
+        except (OutputError, WildpressError) as exc:
+            _fail(self.result, item, exc, self.report)
+            return
         for output in written:
-            result.outputs.append(output)
-            if on_output:
-                on_output(output)
-        result.warnings += item.job.notes
-        report.step(item.job.label, "wrote")
-        if time.monotonic() - last_save > MANIFEST_EVERY_S:
-            manifest.save()
-            last_save = time.monotonic()
+            self.result.outputs.append(output)
+            if self.on_output:
+                self.on_output(output)
+        self.result.warnings += item.job.notes
+        self.report.step(item.job.label, "wrote")
+        if time.monotonic() - self.last_save > MANIFEST_EVERY_S:
+            self.manifest.save()
+            self.last_save = time.monotonic()
 
 
 class _Silent:
@@ -156,7 +213,7 @@ def _write(item: Planned, data: bytes, pages: int, out: OutputFolder, manifest: 
     sources = sorted({os.path.abspath(sp.file) for sp in job.species_list})
     out.write(item.name, data, settings.force or manifest.made_it(item.name, path))
     manifest.record(item.name, item.key, data, path, job.label, sources, job.notes, output_lang(job), job.layout.name)
-    outputs = [Output(path, job, pages, item.seconds)]
+    outputs = [Output(path, job, pages, item.seconds, item.rendered)]
     if settings.tile:
         from ..printing.sizes import get_size
         from ..layout.tiling import tile_pdf

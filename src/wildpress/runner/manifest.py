@@ -230,6 +230,7 @@ class SpeciesCache:
             return
         if data != species.data:  # not plain JSON data: check it every time instead
             return
+        species.data = data  # one copy shared with the cache entry (nothing changes species data after checking)
         real = os.path.realpath(file)
         self.manifest.species[real] = {
             "context": self.context, "sha": self.manifest.file_hash(file), "id": species.id, "data": data,
@@ -262,10 +263,17 @@ def species_inputs(species, manifest: Manifest) -> list:
 
 def job_key(job, settings, manifest: Manifest, layout_folders: list[Path], fonts: list[Path]) -> str:
     """A hash of everything ``job``'s output depends on."""
+    parts = key_parts(job, settings, manifest, layout_folders, fonts)
+    parts["species"] = [species_inputs(sp, manifest) for sp in job.species_list]
+    return digest(parts)
+
+
+def key_parts(job, settings, manifest: Manifest, layout_folders: list[Path], fonts: list[Path]) -> dict[str, Any]:
+    """Everything ``job``'s output depends on except its species (shared by a deck's cards)."""
     settings_fp = settings_fingerprint(settings)
     if settings.brand.logo:
         settings_fp["brand"]["logo_sha256"] = manifest.file_hash(settings.brand.logo)
-    parts: dict[str, Any] = {
+    return {
         "version": __version__,
         "layout": [job.layout.name, job.layout.kind],
         "layout_folders": [[str(f), manifest.folder_hash(f)] for f in layout_folders],
@@ -273,7 +281,10 @@ def job_key(job, settings, manifest: Manifest, layout_folders: list[Path], fonts
         "size": [job.size.name, round(job.size.width, 4), round(job.size.height, 4), job.size.orientation],
         "options": job.options,
         "settings": settings_fp,
-        "species": [species_inputs(sp, manifest) for sp in job.species_list],
     }
+
+
+def digest(parts) -> str:
+    """The SHA-256 of ``parts`` as canonical JSON."""
     text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()

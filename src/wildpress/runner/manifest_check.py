@@ -94,15 +94,18 @@ def _key() -> bytes | None:
         return None
 
 
+def mac_of(text: str) -> str | None:
+    """This user's HMAC of ``text`` (None where no key could be made: nothing is trusted then)."""
+    key = _key()
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest() if key else None
+
+
 def _mac(path: str, entry: dict, project: str | None) -> str | None:
     import json
 
-    key = _key()
-    if key is None:
-        return None
     body = json.dumps([path, project, {k: v for k, v in entry.items() if k != "mac"}], sort_keys=True,
                       ensure_ascii=False, default=str)
-    return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
+    return mac_of(body)
 
 
 def seal(path: str, entry: dict, project: str | None) -> dict:

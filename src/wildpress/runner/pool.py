@@ -76,6 +76,13 @@ def stop_all() -> None:
         worker.stop(kill=True)
 
 
+def rest() -> None:
+    """Stop the idle workers to give their memory back (the next :func:`start` starts them again):
+    the caller has work of its own left that needs it, such as imposing a large deck."""
+    for worker in _workers:
+        worker.stop()
+
+
 def run(tasks: list[Task], jobs: int) -> Iterator[tuple[Task, Any, Exception | None]]:
     """Run ``tasks`` on ``jobs`` workers; yield ``(task, result, None)`` or ``(task, None, error)``
     as each finishes. ``error`` is a WildpressError (a WorkerFailure for crashes and limits).

@@ -121,7 +121,9 @@ def report(result: BuildResult, out_dir: Path) -> dict:
         "out_dir": str(out_dir),
         "seconds": round(result.seconds, 3),
         "built": [{"path": str(o.path), "job": o.job.label, "pages": o.pages, "seconds": round(o.seconds, 3),
-                   "species": [sp.id for sp in o.job.species_list]} for o in result.outputs],
+                   "species": [sp.id for sp in o.job.species_list],
+                   **({"cards_rendered": o.cards_rendered} if o.cards_rendered is not None else {})}
+                  for o in result.outputs],
         "up_to_date": [str(p) for p in result.up_to_date],
         "failed": [{"job": f.label, "message": f.message} for f in result.failures],
         "stale": [str(p) for p in result.stale],

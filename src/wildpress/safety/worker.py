@@ -180,6 +180,7 @@ def _serve(conn) -> None:
             reply = _run(message, context, timer)
         if not _send(conn, reply):
             return
+        oscompat.release_memory()  # between tasks: an idle worker holds its warm caches, not its high-water mark
 
 
 def _send(conn, reply: tuple) -> bool:

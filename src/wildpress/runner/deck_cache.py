@@ -1,0 +1,187 @@
+"""Fitted card sides kept between builds, so an edit re-renders only the cards it changed.
+
+A deck is cut into chunks of cards (:func:`chunk_ranges`); each chunk renders on a worker to
+a PDF of its fitted sides (front, back, front, back, ...) that the parent imposes on sheets.
+Every card has a key: its species' inputs (the file and its pictures, by content) and
+everything the deck shares (layout folders, fonts, size, options, settings, the geometry
+that lines the backs up). A chunk's key is the hash of its cards' keys, and its fitted PDF
+and notes are kept in the asset cache under that key (``cards/<key>.pdf`` and ``.json``).
+
+Chunk boundaries are chosen by content (a boundary falls after a card whose key ends in a
+chosen remainder, within a minimum and maximum length), so editing one species changes one
+chunk's key and inserting or removing a card changes only the chunks around it: the rest of
+the deck comes back from the cache and only the changed chunks render.
+
+The cache sits in the output folder, which a project may ship, so it is untrusted: a chunk is
+used only when its record is sealed with this user's key (the manifest's HMAC key) over the
+chunk key, the PDF's SHA-256 and the notes, and the PDF is read through the size-capped
+regular-file reader. Anything else is a miss and renders again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import math
+import os
+import time
+from pathlib import Path
+
+from ..errors import Problem, WildpressError
+from .manifest import digest, key_parts, species_inputs
+
+CARDS_PER_CHUNK = 24  # cards per chunk on average: small enough to bound memory, large enough to amortise a pass
+MIN_CHUNK = 8  # a deck is split across the workers only into chunks of at least this many cards
+MAX_CHUNK_BYTES = 256 << 20  # a cached chunk PDF larger than this is not read
+KEEP_DAYS = 30  # cached chunks unused this long are removed after a build
+FOLDER = "cards"
+
+
+def card_keys(job, manifest, layout_folders: list[Path], fonts: list[Path], geometry: dict) -> list[str]:
+    """One key per card of ``job``'s deck (see the module)."""
+    shared = key_parts(job, job.settings, manifest, layout_folders, fonts)
+    shared["geometry"] = {k: v for k, v in geometry.items() if k != "count"}  # count is not printed on a card
+    base = digest(shared)
+    return [digest([base, species_inputs(sp, manifest)]) for sp in job.species_list]
+
+
+def chunk_ranges(keys: list[str], jobs: int) -> list[range]:
+    """Cut a deck with card ``keys`` into chunks by content (see the module), each of
+    ``MIN_CHUNK``..1.5x the target size; a small deck is spread so every worker gets work."""
+    cards = len(keys)
+    if cards <= MIN_CHUNK:
+        return [range(cards)]
+    target = min(CARDS_PER_CHUNK, max(MIN_CHUNK, math.ceil(cards / max(1, jobs))))
+    shortest, longest = max(1, target // 2), target + target // 2
+    spans, start = [], 0
+    for n, key in enumerate(keys):
+        length = n + 1 - start
+        if length >= longest or (length >= shortest and int(key[-8:], 16) % (target - shortest + 1) == 0):
+            spans.append(range(start, n + 1))
+            start = n + 1
+    if start < cards:
+        if spans and cards - start < shortest and len(spans[-1]) + cards - start <= longest:  # a short tail joins
+            spans[-1] = range(spans[-1].start, cards)
+        else:
+            spans.append(range(start, cards))
+    return spans
+
+
+def chunk_key(keys: list[str], span: range) -> str:
+    return hashlib.sha256("".join(keys[span.start:span.stop]).encode()).hexdigest()
+
+
+class ChunkCache:
+    """The fitted chunks of decks in the asset cache folder ``cache`` (see the module)."""
+
+    def __init__(self, cache: str | os.PathLike) -> None:
+        self.folder = Path(cache) / FOLDER
+
+    def get(self, key: str) -> tuple[bytes, list[Problem]] | None:
+        """The chunk PDF and its notes for ``key``, or None when absent or not sealed by us."""
+        from ..safety.confine import read_regular
+        from .manifest_check import HEX64
+
+        if not HEX64.match(key):
+            return None
+        try:
+            record = json.loads(read_regular(self.folder / f"{key}.json", 4 << 20))
+            if not (isinstance(record, dict) and self._sealed(key, record)):
+                return None
+            data = read_regular(self.folder / f"{key}.pdf", MAX_CHUNK_BYTES)
+        except (OSError, ValueError, WildpressError):  # absent, not a regular file, too large, not JSON
+            return None
+        if hashlib.sha256(data).hexdigest() != record["sha256"]:
+            return None
+        now = time.time()
+        for suffix in (".json", ".pdf"):  # used: kept by the next prune
+            try:
+                os.utime(self.folder / f"{key}{suffix}", (now, now), follow_symlinks=False)
+            except (OSError, NotImplementedError):
+                pass
+        return data, [_problem(note) for note in record["notes"]]
+
+    def stored(self, key: str) -> "Stored":
+        """A handle that reads chunk ``key``'s PDF back when it is imposed."""
+        return Stored(self, key)
+
+    def put(self, key: str, data: bytes, notes: list) -> bool:
+        """Keep chunk ``key``; False where it could not be kept (a cache that cannot be written
+        only costs time)."""
+        from ..safety.outputs import write_atomically
+
+        record = {"sha256": hashlib.sha256(data).hexdigest(),
+                  "notes": [[str(n.file), n.line, n.column, n.path, n.message, n.severity]
+                            if isinstance(n, Problem) else [None, None, None, "", str(n), "warning"]
+                            for n in notes]}
+        mac = _mac(key, record)
+        if mac is None:
+            return False
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.folder / f"{key}.pdf", data, True)
+            write_atomically(self.folder / f"{key}.json", json.dumps({**record, "mac": mac}).encode(), True)
+        except (OSError, WildpressError):
+            return False
+        return True
+
+    def prune(self, keep_days: float = KEEP_DAYS) -> int:
+        """Remove chunks not used for ``keep_days``; how many files went."""
+        cutoff, removed = time.time() - keep_days * 86400, 0
+        try:
+            entries = list(os.scandir(self.folder))
+        except OSError:
+            return 0
+        for entry in entries:
+            try:
+                if (entry.is_file(follow_symlinks=False) and entry.name.endswith((".pdf", ".json"))
+                        and entry.stat(follow_symlinks=False).st_mtime < cutoff):
+                    os.unlink(entry.path)
+                    removed += 1
+            except OSError:
+                continue
+        return removed
+
+    @staticmethod
+    def _sealed(key: str, record: dict) -> bool:
+        from .manifest_check import HEX64
+
+        if not (isinstance(record.get("mac"), str) and isinstance(record.get("sha256"), str)
+                and HEX64.match(record["sha256"]) and isinstance(record.get("notes"), list)
+                and all(_note_ok(n) for n in record["notes"])):
+            return False
+        expected = _mac(key, {k: v for k, v in record.items() if k != "mac"})
+        return bool(expected) and hmac.compare_digest(expected, record["mac"])
+
+
+class Stored:
+    """A chunk kept in the card cache, read (and checked) again only when the deck is imposed."""
+
+    def __init__(self, cache: ChunkCache, key: str) -> None:
+        self.cache, self.key = cache, key
+
+    def read(self) -> bytes:
+        found = self.cache.get(self.key)
+        if found is None:
+            from ..errors import OutputError
+
+            raise OutputError(f"the card cache changed while the deck was built: {self.cache.folder} "
+                              f"(chunk {self.key[:12]}); build again")
+        return found[0]
+
+
+def _note_ok(note) -> bool:
+    return (isinstance(note, list) and len(note) == 6 and all(isinstance(v, (str, int, type(None))) for v in note)
+            and sum(len(v) for v in note if isinstance(v, str)) < 20000)
+
+
+def _problem(note: list) -> Problem:
+    file, line, column, path, message, severity = note
+    return Problem(file or "", line, column, path or "", message, severity or "warning")
+
+
+def _mac(key: str, record: dict) -> str | None:
+    from .manifest_check import mac_of
+
+    return mac_of(json.dumps(["deck-chunk", key, record], sort_keys=True, ensure_ascii=False))
