@@ -181,3 +181,45 @@ def spread(values, unit: str = "s", digits: int = 2) -> str:
     if len(values) == 1:
         return f"{med:.{digits}f} {unit} (1 run)"
     return f"{med:.{digits}f} {unit} ({min(values):.{digits}f}-{max(values):.{digits}f}, {len(values)} runs)"
+
+
+def naive_loop(project: Path, work: Path, layout_name: str = "factsheet", size_name: str = "a4") -> tuple[float, int]:
+    """One ``weasyprint`` process per document, on the final HTML and CSS wildpress would lay out
+    (what a shell loop over WeasyPrint's CLI does). Returns (seconds, documents written)."""
+    from wildpress.data.species import find_species_files, load_species
+    from wildpress.jobs import Job, Settings
+    from wildpress.layout.context import template_context
+    from wildpress.layout.layouts import load_layout
+    from wildpress.layout.render import Renderer, font_face_css, page_css
+    from wildpress.printing.sizes import get_size
+    from wildpress.safety.confine import Confinement
+
+    if shutil.which("weasyprint") is None:
+        raise BenchmarkError("the weasyprint command is not on PATH (it comes with `pip install .`)")
+    work.mkdir(parents=True, exist_ok=True)
+    species, problems = load_species(find_species_files([project / "data" / "species"]))
+    if not species or any(p.severity == "error" for p in problems):
+        raise BenchmarkError(f"the species of {project} do not load: {problems[:1]}")
+    layout, size, renderer = load_layout(layout_name), get_size(size_name), Renderer()
+    (work / "fonts.css").write_text(font_face_css())
+    (work / "page.css").write_text(page_css(size))
+    css = [work / "fonts.css", *layout.style_files(), work / "page.css"]
+    settings = Settings(cache_dir=str(work / "cache"))
+    pages = []
+    for sp in species:
+        job = Job([sp], layout, size, layout.resolve_options({}), sp.id)
+        confinement = Confinement.for_project(project, [sp.file.parent]).with_root(work / "cache")
+        page = work / f"{sp.id}.html"
+        page.write_text(renderer.html(layout, template_context(job, settings, confinement)), encoding="utf-8")
+        pages.append(page)
+    started = time.perf_counter()
+    for page in pages:
+        cmd = ["weasyprint", "-q", "-u", layout.folders[0].as_uri() + "/"]
+        for sheet in css:
+            cmd += ["-s", str(sheet)]
+        subprocess.run(cmd + [str(page), str(page.with_suffix(".pdf"))], check=True)
+    seconds = time.perf_counter() - started
+    written = sum(1 for page in pages if page.with_suffix(".pdf").stat().st_size > 0)
+    if written != len(pages):
+        raise BenchmarkError(f"the naive loop wrote {written} of {len(pages)} PDFs")
+    return seconds, written

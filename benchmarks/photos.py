@@ -1,6 +1,7 @@
 """A 100-card deck from 6000x4000 photos: PDF size and build time with and without downsampling.
 
-Prints medians over --repeat runs, each run in a fresh process. Not a test; run by hand:
+Prints medians (min-max) over --repeat runs, each in a fresh process into a fresh folder (see
+benchmarks/common.py). Not a test; run by hand:
     python benchmarks/photos.py --cards 100 --repeat 3
 
 Three ways, measured in the same run:
@@ -20,7 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import REPO, BenchmarkError, spread  # noqa: E402
 
 
 def make_deck(folder: Path, cards: int, photos: int) -> None:
@@ -48,11 +50,14 @@ def run(deck: Path, out: Path, cache: Path, ppi: float) -> tuple[float, int]:
     """Wall time of one `wildpress build` process and the deck's PDF size in bytes."""
     env = {**os.environ, "WILDPRESS_CACHE": str(cache)}
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "wildpress", "build", str(deck), "-l", "flashcards", "-s", "a7",
-                    "--front", "photo", "--photo-ppi", str(ppi), "-o", str(out), "--force"],
-                   check=True, capture_output=True, env=env)
+    done = subprocess.run([sys.executable, "-m", "wildpress", "build", str(deck), "-l", "flashcards", "-s", "a7",
+                           "--front", "photo", "--photo-ppi", str(ppi), "-o", str(out), "--force"],
+                          capture_output=True, text=True, env=env)
     wall = time.perf_counter() - started
-    return wall, sum(p.stat().st_size for p in out.glob("*.pdf"))
+    pdfs = list(out.glob("*.pdf"))
+    if done.returncode or len(pdfs) != 1:
+        raise BenchmarkError(f"the deck build exited {done.returncode} with {len(pdfs)} PDFs:\n{done.stderr[-3000:]}")
+    return wall, pdfs[0].stat().st_size
 
 
 def main() -> None:
@@ -75,7 +80,7 @@ def main() -> None:
     print(f"{args.cards}-card A7 deck (photo fronts), {args.photos} different 6000x4000 JPEGs, "
           f"median of {args.repeat} runs")
     for way in times:
-        print(f"  {way:10s} {statistics.median(times[way]):6.2f} s   PDF {sizes[way] / 1e6:7.2f} MB")
+        print(f"  {way:10s} {spread(times[way])}   PDF {sizes[way] / 1e6:7.2f} MB")
     print(f"  downsampling makes the PDF {sizes['originals'] / sizes['cold']:.0f}x smaller; "
           f"the cache saves {1 - statistics.median(times['cached']) / statistics.median(times['cold']):.0%} "
           "of the cold build time")
