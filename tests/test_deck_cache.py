@@ -124,3 +124,23 @@ def test_old_chunks_are_pruned(tmp_path):
     past = time.time() - 40 * 86400
     os.utime(old, (past, past))
     assert cache.prune() == 1 and not old.exists() and new.exists()
+
+
+def test_the_command_line_says_how_much_of_a_deck_came_from_the_cache(deck, monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+    from wildpress.cli import main
+
+    monkeypatch.chdir(deck)
+    first = CliRunner().invoke(main, ["build", "-l", "flashcards", "-s", "a7", "-j", "1", "--json", "r1.json"])
+    assert first.exit_code == 0, first.output
+    assert "from the card cache" not in first.output
+    assert json.loads((deck / "r1.json").read_text())["built"][0]["cards_rendered"] == CARDS
+    victim = sorted((deck / "data" / "species").glob("*.yaml"))[3]
+    victim.write_text(victim.read_text() + "\n# edited\n")
+    again = CliRunner().invoke(main, ["build", "-l", "flashcards", "-s", "a7", "-j", "1", "--json", "r2.json"])
+    assert again.exit_code == 0, again.output
+    rendered = json.loads((deck / "r2.json").read_text())["built"][0]["cards_rendered"]
+    assert 0 < rendered < CARDS
+    assert f"{rendered} of {CARDS} cards rendered, the rest from the card cache" in again.output

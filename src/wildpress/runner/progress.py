@@ -47,6 +47,9 @@ class Progress:
 
     def output(self, output: Output) -> None:
         pages = f"{output.pages} page{'s' if output.pages != 1 else ''}"
+        cards = len(output.job.species_list)
+        if output.cards_rendered is not None and output.cards_rendered < cards:  # part of a deck from the card cache
+            pages += f"; {output.cards_rendered} of {cards} cards rendered, the rest from the card cache"
         self.log(f"wrote {output.path}  ({pages}, {output.seconds:.2f} s)")
 
     def close(self) -> None:
