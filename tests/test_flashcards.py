@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+import shutil
 
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
 from cardcheck import make_deck
-from conftest import REPO, SAMPLES, write_test_photo
+from conftest import REPO, SAMPLES, without_photo, write_test_photo
 from pdfcheck import text
 from test_fit import _text_runs
 from wildpress import build
@@ -72,6 +73,27 @@ def test_photo_front_gives_nothing_away(decks):
     for card in range(7):
         front = side_text(pdf, card, "front")
         assert "leopard" not in front.lower() and "puffin" not in front.lower()
+
+
+def test_a_photo_front_without_a_photo_is_a_designed_quiz_and_the_build_says_which(tmp_path):
+    species = tmp_path / "species"
+    species.mkdir()
+    for name in ("amur-leopard", "axolotl", "atlantic-puffin"):
+        text = (SAMPLES / f"{name}.yaml").read_text()
+        (species / f"{name}.yaml").write_text(without_photo(text) if name != "amur-leopard" else text)
+    shutil.copytree(SAMPLES / "photos", species / "photos")
+    result = build([species], ["flashcards"], ["a7"], tmp_path / "out", project_dir=tmp_path,
+                   options={"front": "photo"}, settings=ONE_PER_PAGE)
+    said = [str(w) for w in result.warnings if "front=photo" in str(w)]
+    assert len(said) == 1 and "2 of 3 species have no photo" in said[0], result.warnings
+    assert "atlantic-puffin" in said[0] and "axolotl" in said[0] and "amur-leopard" not in said[0]
+    pdf = PdfReader(io.BytesIO(result.outputs[0].path.read_bytes()))
+    fronts = [side_text(pdf, card, "front") for card in range(3)]
+    for front in fronts:
+        assert "No photograph" not in front and "axolotl" not in front.lower() and "puffin" not in front.lower()
+    clued = [f for f in fronts if "who am i?" in f.lower()]
+    assert len(clued) == 2 and all("Answer on the back" in f for f in clued)
+    assert any("Bird" in f for f in clued) and any("Critically Endangered" in f for f in clued)
 
 
 def test_no_text_below_seven_points(decks):

@@ -208,3 +208,11 @@ def test_each_language_has_its_own_file_and_none_is_stale(tmp_path):
         assert code == 0, output
         assert "no longer built" not in output
     assert [p.name for p in pdfs] == ["amur-leopard-factsheet-a4-ru.pdf", "amur-leopard-factsheet-a4.pdf"]
+
+
+def test_country_lists_sort_as_a_reader_expects_not_by_code_point():
+    from wildpress.i18n.words import as_words
+
+    names = as_words("en").country_names(["SD", "ST", "SN", "CI", "CU", "CO"])
+    assert names == ["Colombia", "Côte d’Ivoire", "Cuba", "São Tomé & Príncipe", "Senegal", "Sudan"]
+    assert as_words("ru").country_names(["RU", "EG"]) == ["Египет", "Россия"]

@@ -105,7 +105,7 @@ class Words:
 
     def country_names(self, codes: list[str]) -> list[str]:
         """Localised names of ``codes`` in the language's alphabetical order, for long range lists."""
-        return sorted((self.country(c) for c in dict.fromkeys(codes)), key=str.casefold)
+        return sorted((self.country(c) for c in dict.fromkeys(codes)), key=collation_key)
 
     def join(self, items: list[str], style: str = "standard") -> str:
         """A list joined the language's way ('A, B and C'; 'A, B и C'; 'A、B和C')."""
@@ -134,3 +134,16 @@ def words_for(lang: str = "en", units: str = "source") -> Words:
 def as_words(lang: "str | Words") -> Words:
     """Accept a language tag or a :class:`Words`."""
     return lang if isinstance(lang, Words) else words_for(lang)
+
+
+def collation_key(text: str) -> tuple:
+    """A sort key that orders names as a reader expects in Latin, Cyrillic, Greek and Arabic scripts:
+    letters first without their accents and case ('São Tomé' beside 'Senegal', before 'Sudan';
+    'Ёлки' among the Е), then accents, then case as tie-breaks. Han characters keep code-point
+    order (a pinyin or stroke order needs ICU's collation tables, which wildpress does not ship)."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return base, len(decomposed) - len(base), text.swapcase()  # unaccented first, then lower case first
+

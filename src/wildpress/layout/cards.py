@@ -226,11 +226,27 @@ def deck_geometry(job, settings) -> dict:
             sp = job.species_list[i]
             kind = qr_links(sp.data.get("links"))[0][0]
             check_printable(url, qr_mm, f"{job.label}: {sp.id} ({field_line(Path(sp.file), 'links.' + kind)})")
+    _warn_photo_fronts(job)
     lines = credit_lines(job, qr_mm, settings.brand)
     back = (getattr(settings, "back_lang", None) or settings.lang).replace("_", "-").split("-")[0]
     if back in ARABIC_SCRIPT:  # its letters stand taller: the credit is set at TALL_LINE (flashcards.css)
         lines = (max(2, lines) + 1) * TALL_LINE / 1.25  # and a line more: bidi runs wrap less evenly
     return {"qr_mm": qr_mm, "lines": lines, "count": len(job.species_list)}
+
+
+def _warn_photo_fronts(job) -> None:
+    """With ``front=photo``, one warning (before anything renders) naming the species without a photo:
+    their fronts ask the same quiz with a clue (group and status) instead."""
+    if job.options.get("front") != "photo":
+        return
+    missing = [sp for sp in job.species_list if not sp.data.get("photo")]
+    if not missing:
+        return
+    names = ", ".join(sp.id for sp in missing[:12]) + (f" and {len(missing) - 12} more" if len(missing) > 12 else "")
+    job.notes.append(Problem(missing[0].file, None, None, "photo",
+                             f"{job.label}: front=photo, but {len(missing)} of {len(job.species_list)} species have "
+                             f"no photo ({names}): their fronts show a clue (group and status) instead; add a "
+                             "photo: block to each species file", "warning"))
 
 
 def render_sides(renderer, job, settings, geometry: dict) -> tuple[bytes, list]:

@@ -273,9 +273,12 @@ def impose(cards: list, trim_w: float, trim_h: float, settings: ImpositionSettin
     gap = c + 1.5 * MM
     marks = cut_marks(grid, settings.marks, gap, trim_w if settings.fold else None)
 
+    images = _SharedImages()
+
     def xobject(page):
-        # each side is used once; copy_foreign shares fonts copied from the same source file
-        return out.copy_foreign(page.as_form_xobject())
+        # each side is used once; copy_foreign shares fonts copied from the same source file, and
+        # a photo that several chunks embedded is kept once (:class:`_SharedImages`)
+        return images.share(out.copy_foreign(page.as_form_xobject()))
 
     def new_sheet(stream: str, resources: dict) -> None:
         page = pikepdf.Dictionary(
@@ -307,6 +310,48 @@ def impose(cards: list, trim_w: float, trim_h: float, settings: ImpositionSettin
             new_sheet("".join(backs) + (marks if settings.duplex == "none" else ""), res_b)
         release()
     return _save(out, docinfo), len(out.pages)
+
+
+class _SharedImages:
+    """One copy of each distinct image in the imposed PDF: a deck's chunks each embed the photos
+    their cards use, so the same photo arrives once per chunk; references to a repeat are pointed
+    at the first copy (the repeats are then unreachable and not written)."""
+
+    def __init__(self) -> None:
+        self.by_content: dict = {}  # content key -> the first image object with it
+        self.seen: dict = {}  # objgen -> the object to use for it
+
+    def share(self, form):
+        self._visit(form, 0)
+        return form
+
+    def _visit(self, form, depth: int) -> None:
+        resources = form.get("/Resources")
+        xobjects = resources.get("/XObject") if resources is not None else None
+        if xobjects is None or depth > 8:
+            return
+        for name in list(xobjects.keys()):
+            obj = xobjects[name]
+            subtype = obj.get("/Subtype")
+            if subtype == "/Image":
+                xobjects[name] = self._canonical(obj)
+            elif subtype == "/Form":
+                self._visit(obj, depth + 1)
+
+    def _canonical(self, image):
+        import hashlib
+
+        if image.objgen in self.seen:
+            return self.seen[image.objgen]
+        mask = image.get("/SMask")
+        digest = hashlib.sha256(image.read_raw_bytes())
+        digest.update(repr([str(image.get(k)) for k in ("/Width", "/Height", "/Filter", "/ColorSpace",
+                                                          "/BitsPerComponent", "/DecodeParms")]).encode())
+        if mask is not None:
+            digest.update(mask.read_raw_bytes())
+        chosen = self.by_content.setdefault(digest.hexdigest(), image)
+        self.seen[image.objgen] = chosen
+        return chosen
 
 
 def _save(pdf, docinfo: dict | None) -> bytes:
