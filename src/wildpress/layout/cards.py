@@ -18,7 +18,6 @@ from .fit import check_pages, fit_items, split_pages
 from .formatting import key_stats, quantity, typeset
 from ..i18n.catalogue import N_
 from ..i18n.words import Words, as_words
-from ..printing.imposition import impose
 from ..printing.sizes import MM, PaperSize
 from .card_zones import SAFE_MM, brand_line, credit_lines, page_css, zones
 
@@ -199,6 +198,8 @@ def render_cards(renderer, job, settings) -> tuple[bytes, int]:
     :func:`render_sides` per chunk of cards in the workers, then
     :func:`impose_deck`), so memory stays bounded and every core helps.
     """
+    from .deck_sheets import impose_deck
+
     sides, _ = render_sides(renderer, job, settings, deck_geometry(job, settings))
     return impose_deck([sides], job, settings)
 
@@ -370,67 +371,3 @@ def _by_language(levels: dict, words: list[Words]) -> dict:
     for key, level in levels.items():
         groups.setdefault(words[0] if key[1] == "front" else words[-1], {})[key] = level
     return groups
-
-
-def impose_deck(chunks: list[bytes], job, settings) -> tuple[bytes, int]:
-    """Place the fitted sides of every chunk (PDFs from :func:`render_sides`, in deck order) on sheets.
-
-    The chunks are opened one after another as imposition reaches them and closed (their bytes
-    dropped from ``chunks``) once their cards are on sheets, so a deck of any length holds only
-    the output and a chunk or two in memory.
-    """
-    import pikepdf
-
-    chunks[0] = _bytes(chunks[0])
-    with pikepdf.open(io.BytesIO(chunks[0])) as first:
-        docinfo = _docinfo(first, job)
-    return impose(_ChunkCards(chunks), job.size.width, job.size.height, settings.cards, docinfo)
-
-
-def _bytes(chunk) -> bytes:
-    """A chunk's PDF: its bytes, or read back from the card cache (``Stored`` handles have ``read``)."""
-    return chunk if isinstance(chunk, (bytes, bytearray)) else chunk.read()
-
-
-class _ChunkCards:
-    """The (front, back) pages of a deck's chunks, opened lazily and closed once copied."""
-
-    def __init__(self, chunks: list[bytes]) -> None:
-        self.chunks = chunks
-        self.done: list = []  # opened chunks whose every card has been handed out
-
-    def __iter__(self):
-        import pikepdf
-
-        for n, data in enumerate(self.chunks):
-            pdf = pikepdf.open(io.BytesIO(_bytes(data)))
-            self.chunks[n] = b""
-            pages = list(pdf.pages)
-            for i in range(0, len(pages) - 1, 2):
-                yield pages[i], pages[i + 1]
-            self.done.append(pdf)
-
-    def release(self) -> None:
-        """Every card handed out so far is on a sheet: close the chunks already used up."""
-        while self.done:
-            self.done.pop().close()
-
-
-def _docinfo(source, job) -> dict:
-    """The rendered document's metadata (Creator marks the file as ours), titled for the deck."""
-    info = {str(k): v for k, v in source.docinfo.items()}
-    info["/Title"] = f"Flashcards: {job.name} ({len(job.species_list)} species, {job.size.label})"
-    if getattr(job, "settings", None) is not None:  # this build's date, not that of a chunk from the card cache
-        stamp = pdf_date(job.settings.creation_time())
-        info["/CreationDate"] = info["/ModDate"] = stamp
-    return info
-
-
-def pdf_date(iso: str) -> str:
-    """An ISO 8601 time as a PDF date string (D:YYYYMMDDHHmmSS+HH'mm')."""
-    import datetime as _dt
-
-    moment = _dt.datetime.fromisoformat(iso)
-    offset = moment.utcoffset() or _dt.timedelta(0)
-    sign, minutes = ("-" if offset < _dt.timedelta(0) else "+"), abs(int(offset.total_seconds())) // 60
-    return f"D:{moment:%Y%m%d%H%M%S}{sign}{minutes // 60:02d}'{minutes % 60:02d}'"

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable
 
 from ..errors import OutputError, RenderError, WildpressError  # noqa: F401
@@ -153,7 +152,7 @@ class _Finisher:
 
     def deck(self, item: Planned) -> None:
         """Impose ``item``'s fitted chunks on sheets and write the deck."""
-        from ..layout.cards import impose_deck
+        from ..layout.deck_sheets import impose_deck
 
         try:
             data, pages = impose_deck(item.chunks, item.job, item.job.settings)
