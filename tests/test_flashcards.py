@@ -168,3 +168,13 @@ def test_card_larger_than_the_sheet_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, ["build", str(SAMPLES / "axolotl.yaml"), "-l", "flashcards", "-s", "a4",
                                        "--sheet", "a6", "-o", str(tmp_path)])
     assert result.exit_code == 2 and "does not fit on A6" in result.output
+
+
+def test_figure_tiles_in_a_band_share_one_type_size():
+    from wildpress.layout.cards import tile_values
+
+    stats = [{"value": "~10,000–25,000", "label": "Population"}, {"value": "30 m", "label": "Length"},
+             {"value": "up to 90 years", "label": "Lifespan"}]
+    tiles = tile_values(stats, 74, 11)
+    assert len({tile["pt"] for tile in tiles}) == 1 and tiles[0]["pt"] < 11  # the long one sets the band
+    assert len({tile["pt"] for tile in tile_values(stats[1:2], 74, 11)}) == 1

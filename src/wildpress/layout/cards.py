@@ -172,11 +172,12 @@ def side_context(job, settings, index: int, side: str, level: _ladder.Rung, slot
 
 
 def tile_values(stats: list[dict], card_width_mm: float, value_pt: float) -> list[dict]:
-    """Figure tiles with a point size per value so that each fits its tile on one line.
+    """Figure tiles set at one point size for the band, at which every value fits its tile on one line.
 
     Values never wrap ("~10,000–25,000" must not break after the dash), so a
-    long one is set smaller, down to the 7 pt floor; if even that is too wide,
-    the last tile goes and the others get its room.
+    long one sets the whole band smaller (tiles side by side read as one row of
+    figures: one size), down to the 7 pt floor; if even that is too wide, the
+    last tile goes and the others get its room.
     """
     stats = list(stats)
     while stats:
@@ -185,8 +186,9 @@ def tile_values(stats: list[dict], card_width_mm: float, value_pt: float) -> lis
         sized = [{**stat, "pt": round(value_pt * 0.85 if stat.get("words")
                                       else min(value_pt, tile_pt / (0.6 * max(len(stat["value"]), 1))), 2)}
                  for stat in stats]
+        band_pt = max(MIN_PT, min(stat["pt"] for stat in sized))
         if all(stat["pt"] >= MIN_PT for stat in sized) or len(stats) == 1:
-            return [{**stat, "pt": max(MIN_PT, stat["pt"])} for stat in sized]
+            return [{**stat, "pt": band_pt} for stat in sized]
         stats.pop()
     return []
 
