@@ -112,18 +112,41 @@ def test_the_cache_without_a_key_is_not_trusted(deck, monkeypatch):
     assert deck_cache.ChunkCache(deck / "out" / ".wildpress-cache").get(key) is None
 
 
-def test_old_chunks_are_pruned(tmp_path):
+def test_old_chunks_are_pruned_but_never_a_file_wildpress_did_not_make(tmp_path):
     import os
     import time
 
     cache = deck_cache.ChunkCache(tmp_path)
-    cache.folder.mkdir(parents=True)
-    old, new = cache.folder / "a.pdf", cache.folder / "b.pdf"
-    old.write_bytes(b"x")
-    new.write_bytes(b"y")
+    old_key, new_key = "a" * 64, "b" * 64
+    assert cache.put(old_key, b"%PDF old", []) and cache.put(new_key, b"%PDF new", [])
+    theirs = cache.folder / ("c" * 64 + ".json")  # shipped, not sealed by us
+    theirs.write_text("{}")
+    (cache.folder / "notes.pdf").write_bytes(b"a user's file")
     past = time.time() - 40 * 86400
-    os.utime(old, (past, past))
-    assert cache.prune() == 1 and not old.exists() and new.exists()
+    for path in (cache.folder / f"{old_key}.json", cache.folder / f"{old_key}.pdf", theirs, cache.folder / "notes.pdf"):
+        os.utime(path, (past, past))
+    assert cache.prune() == 2
+    assert not (cache.folder / f"{old_key}.pdf").exists() and (cache.folder / f"{new_key}.pdf").exists()
+    assert theirs.exists() and (cache.folder / "notes.pdf").exists()
+
+
+def test_a_shipped_cards_folder_that_links_outside_is_neither_written_nor_pruned(deck, tmp_path):
+    import os
+    import time
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "precious.json").write_text("{}")
+    past = time.time() - 40 * 86400
+    os.utime(outside / "precious.json", (past, past))
+    cache = deck / "out" / ".wildpress-cache"
+    cache.mkdir(parents=True)
+    (cache / deck_cache.FOLDER).symlink_to(outside)
+    result = build_deck(deck)
+    assert result.outputs[0].cards_rendered == CARDS
+    assert sorted(p.name for p in outside.iterdir()) == ["precious.json"]  # nothing written, nothing removed
+    again = build_deck(deck, given={"force": True})
+    assert again.outputs[0].cards_rendered == CARDS
 
 
 def test_the_command_line_says_how_much_of_a_deck_came_from_the_cache(deck, monkeypatch):

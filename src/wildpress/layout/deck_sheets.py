@@ -61,16 +61,10 @@ def _docinfo(source, job) -> dict:
     info = {str(k): v for k, v in source.docinfo.items()}
     info["/Title"] = f"Flashcards: {job.name} ({len(job.species_list)} species, {job.size.label})"
     if getattr(job, "settings", None) is not None:  # this build's date, not that of a chunk from the card cache
-        stamp = pdf_date(job.settings.creation_time())
+        import datetime as _dt
+
+        from pikepdf.models.metadata import encode_pdf_date
+
+        stamp = encode_pdf_date(_dt.datetime.fromisoformat(job.settings.creation_time()))
         info["/CreationDate"] = info["/ModDate"] = stamp
     return info
-
-
-def pdf_date(iso: str) -> str:
-    """An ISO 8601 time as a PDF date string (D:YYYYMMDDHHmmSS+HH'mm')."""
-    import datetime as _dt
-
-    moment = _dt.datetime.fromisoformat(iso)
-    offset = moment.utcoffset() or _dt.timedelta(0)
-    sign, minutes = ("-" if offset < _dt.timedelta(0) else "+"), abs(int(offset.total_seconds())) // 60
-    return f"D:{moment:%Y%m%d%H%M%S}{sign}{minutes // 60:02d}'{minutes % 60:02d}'"

@@ -25,6 +25,7 @@ import hmac
 import json
 import math
 import os
+import stat
 import time
 from pathlib import Path
 
@@ -73,34 +74,71 @@ def chunk_key(keys: list[str], span: range) -> str:
 
 
 class ChunkCache:
-    """The fitted chunks of decks in the asset cache folder ``cache`` (see the module)."""
+    """The fitted chunks of decks in the asset cache folder ``cache`` (see the module).
+
+    Every path goes through the checked writer of that folder (:class:`~wildpress.safety.outputs.OutputFolder`):
+    no '..', and neither the cache folder nor ``cards/`` nor an entry may be a link; only entries
+    sealed by this user are ever read back or pruned, so a file wildpress did not make is never removed.
+    """
 
     def __init__(self, cache: str | os.PathLike) -> None:
+        from ..safety.outputs import OutputFolder
+
+        self.out = OutputFolder(Path(cache))
         self.folder = Path(cache) / FOLDER
 
-    def get(self, key: str) -> tuple[bytes, list[Problem]] | None:
-        """The chunk PDF and its notes for ``key``, or None when absent or not sealed by us."""
+    def _path(self, name: str) -> Path | None:
+        """``cards/name`` in the cache, or None where a link (or a bad name) is in the way."""
+        try:
+            path = self.out.target(f"{FOLDER}/{name}")
+        except WildpressError:
+            return None
+        return None if os.path.islink(path) else path
+
+    def _record(self, key: str) -> dict | None:
+        """The sealed record of chunk ``key`` whose PDF is a regular file of the recorded size, or None."""
         from ..safety.confine import read_regular
         from .manifest_check import HEX64
 
-        if not HEX64.match(key):
+        json_path, pdf_path = self._path(f"{key}.json"), self._path(f"{key}.pdf")
+        if not (HEX64.match(key) and json_path and pdf_path):
             return None
         try:
-            record = json.loads(read_regular(self.folder / f"{key}.json", 4 << 20))
-            if not (isinstance(record, dict) and self._sealed(key, record)):
-                return None
-            data = read_regular(self.folder / f"{key}.pdf", MAX_CHUNK_BYTES)
+            record = json.loads(read_regular(json_path, 4 << 20))
+            info = os.lstat(pdf_path)
         except (OSError, ValueError, WildpressError):  # absent, not a regular file, too large, not JSON
             return None
-        if hashlib.sha256(data).hexdigest() != record["sha256"]:
+        if not (isinstance(record, dict) and self._sealed(key, record) and stat.S_ISREG(info.st_mode)
+                and info.st_size == record.get("size")):
+            return None
+        return record
+
+    def get(self, key: str) -> list[Problem] | None:
+        """The notes of chunk ``key`` when the cache holds it sealed by us (its PDF is read when
+        imposed, :class:`Stored`), else None. Marks the entry used, for :meth:`prune`."""
+        record = self._record(key)
+        if record is None:
             return None
         now = time.time()
-        for suffix in (".json", ".pdf"):  # used: kept by the next prune
+        for suffix in (".json", ".pdf"):
             try:
-                os.utime(self.folder / f"{key}{suffix}", (now, now), follow_symlinks=False)
-            except (OSError, NotImplementedError):
+                os.utime(self._path(f"{key}{suffix}"), (now, now), follow_symlinks=False)
+            except (OSError, NotImplementedError, TypeError):
                 pass
-        return data, [_problem(note) for note in record["notes"]]
+        return [_problem(note) for note in record["notes"]]
+
+    def read(self, key: str) -> bytes | None:
+        """Chunk ``key``'s PDF, checked against its sealed digest, or None."""
+        from ..safety.confine import read_regular
+
+        record = self._record(key)
+        if record is None:
+            return None
+        try:
+            data = read_regular(self._path(f"{key}.pdf"), MAX_CHUNK_BYTES)
+        except (OSError, WildpressError):
+            return None
+        return data if hashlib.sha256(data).hexdigest() == record["sha256"] else None
 
     def stored(self, key: str) -> "Stored":
         """A handle that reads chunk ``key``'s PDF back when it is imposed."""
@@ -109,9 +147,7 @@ class ChunkCache:
     def put(self, key: str, data: bytes, notes: list) -> bool:
         """Keep chunk ``key``; False where it could not be kept (a cache that cannot be written
         only costs time)."""
-        from ..safety.outputs import write_atomically
-
-        record = {"sha256": hashlib.sha256(data).hexdigest(),
+        record = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
                   "notes": [[str(n.file), n.line, n.column, n.path, n.message, n.severity]
                             if isinstance(n, Problem) else [None, None, None, "", str(n), "warning"]
                             for n in notes]}
@@ -119,28 +155,34 @@ class ChunkCache:
         if mac is None:
             return False
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.folder / f"{key}.pdf", data, True)
-            write_atomically(self.folder / f"{key}.json", json.dumps({**record, "mac": mac}).encode(), True)
+            self.out.write(f"{FOLDER}/{key}.pdf", data, True)
+            self.out.write(f"{FOLDER}/{key}.json", json.dumps({**record, "mac": mac}).encode(), True)
         except (OSError, WildpressError):
             return False
         return True
 
     def prune(self, keep_days: float = KEEP_DAYS) -> int:
-        """Remove chunks not used for ``keep_days``; how many files went."""
+        """Remove the chunks not used for ``keep_days`` (sealed entries only); how many files went."""
         cutoff, removed = time.time() - keep_days * 86400, 0
+        if self._path("probe") is None:
+            return 0
         try:
-            entries = list(os.scandir(self.folder))
+            entries = [e for e in os.scandir(self.folder) if e.name.endswith(".json")]
         except OSError:
             return 0
         for entry in entries:
+            key = entry.name[:-5]
             try:
-                if (entry.is_file(follow_symlinks=False) and entry.name.endswith((".pdf", ".json"))
-                        and entry.stat(follow_symlinks=False).st_mtime < cutoff):
-                    os.unlink(entry.path)
-                    removed += 1
+                old = entry.stat(follow_symlinks=False).st_mtime < cutoff
             except OSError:
                 continue
+            if not old or self._record(key) is None:
+                continue
+            for suffix in (".pdf", ".json"):
+                try:
+                    removed += self.out.remove(f"{FOLDER}/{key}{suffix}")
+                except (OSError, WildpressError):
+                    pass
         return removed
 
     @staticmethod
@@ -148,7 +190,8 @@ class ChunkCache:
         from .manifest_check import HEX64
 
         if not (isinstance(record.get("mac"), str) and isinstance(record.get("sha256"), str)
-                and HEX64.match(record["sha256"]) and isinstance(record.get("notes"), list)
+                and HEX64.match(record["sha256"]) and isinstance(record.get("size"), int)
+                and isinstance(record.get("notes"), list)
                 and all(_note_ok(n) for n in record["notes"])):
             return False
         expected = _mac(key, {k: v for k, v in record.items() if k != "mac"})
@@ -162,13 +205,13 @@ class Stored:
         self.cache, self.key = cache, key
 
     def read(self) -> bytes:
-        found = self.cache.get(self.key)
-        if found is None:
+        data = self.cache.read(self.key)
+        if data is None:
             from ..errors import OutputError
 
             raise OutputError(f"the card cache changed while the deck was built: {self.cache.folder} "
                               f"(chunk {self.key[:12]}); build again")
-        return found[0]
+        return data
 
 
 def _note_ok(note) -> bool:

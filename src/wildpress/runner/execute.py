@@ -38,6 +38,7 @@ class Planned:
     geometry: dict | None = None
     key_inputs: tuple = ()  # decks: (manifest, layout folders, fonts) the card keys are made of
     chunk_keys: list = field(default_factory=list)  # decks: the card cache's key of each chunk
+    cache: "deck_cache.ChunkCache | None" = None  # decks: the card cache (None: not kept between builds)
     rendered: int | None = None  # decks: cards fitted by this build (the others came from the cache)
     started: float = 0.0
     seconds: float = 0.0  # worker time summed over its tasks
@@ -78,13 +79,14 @@ def _deck_tasks(item: Planned, confinement, jobs: int) -> list[pool.Task]:
         else [f"{n:064x}" for n in range(len(job.species_list))]
     spans = deck_cache.chunk_ranges(keys, jobs)
     item.chunk_keys = [deck_cache.chunk_key(keys, span) for span in spans]
-    cache = deck_cache.ChunkCache(settings.cache_dir) if settings.cache_dir and item.key_inputs else None
+    cache = item.cache = deck_cache.ChunkCache(settings.cache_dir) if settings.cache_dir and item.key_inputs \
+        else None
     item.chunks, tasks, item.rendered = [None] * len(spans), [], 0
     for n, span in enumerate(spans):
-        found = cache.get(item.chunk_keys[n]) if cache and not settings.force else None
-        if found is not None:
-            item.chunks[n] = cache.stored(item.chunk_keys[n])  # read again when imposed: not held meanwhile
-            job.notes += found[1]
+        notes = cache.get(item.chunk_keys[n]) if cache and not settings.force else None
+        if notes is not None:
+            item.chunks[n] = cache.stored(item.chunk_keys[n])  # its PDF is read when imposed, not held meanwhile
+            job.notes += notes
             continue
         item.rendered += len(span)
         tasks.append(pool.Task(render_chunk, (_chunk_job(job, span), settings, confinement, settings.limits,
@@ -129,18 +131,16 @@ def run(items: list[Planned], out: OutputFolder, manifest: Manifest, confinement
             pool.rest()
         finish.deck(item)
     for item, _ in planned:
-        if item.key_inputs and item.job.settings.cache_dir:
-            deck_cache.ChunkCache(item.job.settings.cache_dir).prune()
+        if item.cache is not None:  # one cache folder per build: pruned once
+            item.cache.prune()
             break
 
 
 def _keep(item: Planned, chunk: int, data: bytes, notes: list):
     """A fitted chunk until imposition: in the card cache (read back then) where it could be kept there,
     else its bytes."""
-    if not (item.job.settings.cache_dir and item.key_inputs):
-        return data
-    cache = deck_cache.ChunkCache(item.job.settings.cache_dir)
-    return cache.stored(item.chunk_keys[chunk]) if cache.put(item.chunk_keys[chunk], data, notes) else data
+    key = item.chunk_keys[chunk]
+    return item.cache.stored(key) if item.cache is not None and item.cache.put(key, data, notes) else data
 
 
 class _Finisher:
