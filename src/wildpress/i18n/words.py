@@ -17,6 +17,7 @@ from babel import Locale, UnknownLocaleError
 from babel.lists import format_list
 
 from ..data.schema import IUCN_CATEGORIES
+from . import direction
 from .catalogue import Catalogue, N_, catalogue, catalogue_code, is_rtl
 
 UNIT_SYSTEMS = ("source", "metric", "imperial", "both")
@@ -49,16 +50,22 @@ def babel_locale(lang: str) -> Locale:
 def pick(value: Any, lang: str, default: str = "en") -> Any:
     """The text of a per-language field in ``lang``: the exact tag, its base language, then
     ``default`` (the species' own language), English, and any. A plain string is returned as is."""
+    return pick_with_language(value, lang, default)[0]
+
+
+def pick_with_language(value: Any, lang: str, default: str = "en") -> tuple[Any, str]:
+    """(:func:`pick`'s text, the language it is in): a plain string is in ``default``."""
     if isinstance(value, dict):
         base = catalogue_code(lang)
         for key in (lang, base, default, catalogue_code(default), "en"):
             if key in value:
-                return value[key]
+                return value[key], key
         for key, text in value.items():
             if catalogue_code(key) == base:
-                return text
-        return next(iter(value.values()))
-    return value
+                return text, key
+        key = next(iter(value))
+        return value[key], key
+    return value, default
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,14 @@ class Words:
     def text(self, value: Any) -> Any:
         """A per-language field in this language (see :func:`pick`)."""
         return pick(value, self.lang, self.default_lang)
+
+    def directed(self, value: Any) -> Any:
+        """:meth:`text`, marked to be set left to right (:mod:`.direction`) when this page is
+        right to left and the text is not: a fallback, such as English in an Arabic page."""
+        text, source = pick_with_language(value, self.lang, self.default_lang)
+        if isinstance(text, str) and text.strip() and self.rtl and not is_rtl(source):
+            return direction.mark(text, source)
+        return text
 
     def country(self, code: str) -> str:
         """Short country name in this language ('RU' -> 'Russia', 'Россия', '俄罗斯')."""

@@ -62,6 +62,7 @@ def template_context(job, settings, confinement: Confinement | None = None, word
         "dir": "rtl" if (words and words.rtl) else "ltr",
         "fit": ladder.Rung(),
         "filled": {},  # data-fill name -> height in mm after the fill pass (see pagefill)
+        "measured": {},  # data-measure name -> height in mm in the job's previous layout pass (see grow)
         "accent": accent,
         "brand": settings.brand.context(),
         "meta": {"generator": GENERATOR, "organisation": settings.org_name,

@@ -8,12 +8,12 @@ from ..errors import FitError, Problem
 from ..printing import production
 from ..printing.production import Production
 from ..printing.sizes import MM
-from . import ladder, measure, pagefill
+from . import grow, ladder, measure, pagefill
 from .context import job_words, template_context
 from .fit import PX
 
 
-SHORT_LAST_PAGE = 0.2  # a last page with text on less than a fifth of its height is worth saving
+EMPTY_PAGE = 0.35  # a page ending emptier than this is pulled back onto the one before, or reported
 
 
 def render_document(renderer, job, settings) -> tuple[bytes, int]:
@@ -22,8 +22,11 @@ def render_document(renderer, job, settings) -> tuple[bytes, int]:
     The layout's concession ladder (:mod:`wildpress.layout.ladder`) is walked one rung
     at a time, measuring after each (:func:`wildpress.layout.measure.misfit`): page
     limit, text inside the trim, balanced columns. Content a rung leaves out
-    is reported as a warning on the job. Elements marked ``data-fill`` then
-    grow to use the spare page height (one more layout pass).
+    is reported as a warning on the job. A short last page is pulled back when
+    steps that leave out nothing more can do it; then the layout's ``grow`` steps
+    use the room left (:mod:`wildpress.layout.grow`), and elements marked
+    ``data-fill`` grow to use the spare page height (one more layout pass).
+    A page that still ends more than ``EMPTY_PAGE`` empty is a warning.
     """
     from ..layout.preflight import preflight
 
@@ -39,9 +42,14 @@ def render_document(renderer, job, settings) -> tuple[bytes, int]:
         return renderer.render(html, job.layout, job.size, roots=[job.species.file.parent],
                                extra_css=extra_css, **prod.render_options())
 
+    def measured() -> dict[str, float]:
+        # What the previous pass measured, for placing what does not change the flow (a title
+        # clear of the photo's subject, set over the photo); nothing on the first pass.
+        return dict(grow.measured_heights(last["document"])) if "document" in last else {}
+
     def attempt(rung: ladder.Rung):
         slots = context["photos"].fresh()  # photo warnings of this pass only
-        html = renderer.html(job.layout, {**context, "fit": rung, "photos": slots}, words)
+        html = renderer.html(job.layout, {**context, "fit": rung, "photos": slots, "measured": measured()}, words)
         last.update(html=html, document=lay_out(html), slots=slots)
         return measure.misfit(last["document"], limit)
 
@@ -52,19 +60,9 @@ def render_document(renderer, job, settings) -> tuple[bytes, int]:
         raise FitError(f"{job.label}: the content does not fit{given}: {problem.reason}{by}. "
                        f"The field that takes most room is {measure.blame(last['document'], job.species.file, settings.brand.source)}. "
                        "Shorten it or choose a larger size.")
-    # A last page holding a line or two reads as a mistake: when the steps that remove
-    # nothing can pull it back, the document is one page shorter.
-    pages = len(last["document"].pages)
-    if pages > 1 and measure.last_page_share(last["document"]) < SHORT_LAST_PAGE:
-        for rung in rungs[index + 1:]:
-            if (rung.limits, rung.dropped) != (rungs[index].limits, rungs[index].dropped):
-                break
-            kept = dict(last)
-            if attempt(rung) is None and len(last["document"].pages) < pages:
-                index = rungs.index(rung)
-                break
-            last.update(kept)
-    lost = ladder.losses(rungs[index], job.species.data)
+    index = _pull_back(rungs, index, last, attempt, job.species.data)
+    fitted = grow.grow(rungs[index], grow.layout_grow_steps(job.layout), job.species.data, last, attempt)
+    lost = ladder.losses(fitted, job.species.data)
     if lost:
         job.notes.append(Problem(job.species.file, None, None, "",
                                  f"{job.label}: to fit, left out {'; '.join(lost)}", "warning"))
@@ -73,16 +71,47 @@ def render_document(renderer, job, settings) -> tuple[bytes, int]:
         # The template learns the grown heights (in mm) so a photo is cut for its final box.
         grown = {name: px * PX / MM for name, px in pagefill.fill_heights(last["document"]).items()}
         slots = context["photos"].fresh()
-        html = renderer.html(job.layout, {**context, "fit": rungs[index], "filled": grown, "photos": slots},
-                             words)
+        html = renderer.html(job.layout, {**context, "fit": fitted, "filled": grown, "photos": slots,
+                                          "measured": measured()}, words)
         document = lay_out(html, css)
         if len(document.pages) == 1:
             last["slots"] = slots
         return document
 
     document = pagefill.fill(last["document"], refill)
+    _warn_empty_pages(job, document)
     job.notes += last["slots"].notes
     pagefill.check_within_page(document, job.label)
     production.attach_output_intent(document)
     data = renderer.write_pdf(document, **prod.write_options())
     return production.finish(data, prod), len(document.pages)
+
+
+def _pull_back(rungs: list[ladder.Rung], index: int, last: dict, attempt, data: dict) -> int:
+    """The rung to use: a short last page reads as a mistake, so when later rungs that leave
+    out nothing more of this record make the document one page shorter, the first such rung."""
+    pages = len(last["document"].pages)
+    if pages < 2 or pagefill.empty_shares(last["document"])[-1] <= EMPTY_PAGE:
+        return index
+    lost = ladder.losses(rungs[index], data)
+    for later, rung in enumerate(rungs[index + 1:], index + 1):
+        if ladder.losses(rung, data) != lost:
+            break
+        kept = dict(last)
+        if attempt(rung) is None and len(last["document"].pages) < pages:
+            return later
+        last.clear()
+        last.update(kept)
+    return index
+
+
+def _warn_empty_pages(job, document) -> None:
+    """A warning naming the output for every page that ends more than EMPTY_PAGE empty
+    (a sparse record: the layout has nothing left to grow)."""
+    for number, share in enumerate(pagefill.empty_shares(document), 1):
+        if share > EMPTY_PAGE:
+            where = f"page {number} of {len(document.pages)}" if len(document.pages) > 1 else "the page"
+            job.notes.append(Problem(job.species.file, None, None, "",
+                                     f"{job.label}: {where} ends {share:.0%} empty: the record has little "
+                                     "to show at this size (add a description, figures or quick facts, "
+                                     "or choose a layout with less room)", "warning"))

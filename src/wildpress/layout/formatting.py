@@ -315,7 +315,7 @@ def filters(w: "Words | str") -> dict:
     """All filters, bound to the build's language, catalogue and units."""
     w = as_words(w)
     return {
-        "t": lambda v: typeset(w.text(v)),
+        "t": lambda v: typeset(w.directed(v)),
         "number": w.number,
         "quantity": lambda q, unit=True, compact=False: quantity(q, w, unit, compact),
         "key_stats": lambda sp, limit=5, trend=True: key_stats(sp, w, limit, trend),

@@ -72,6 +72,9 @@ class Rung:
     limits: tuple[tuple[str, int], ...] = ()
     dropped: frozenset = field(default_factory=frozenset)
     css_classes: tuple[str, ...] = ()
+    extras: frozenset = field(default_factory=frozenset)  # parts added because the page had room
+    room_mm: float = 0.0  # while growing: the free height the last layout left (0 otherwise)
+    measured: tuple[tuple[str, float], ...] = ()  # while growing: heights in mm of data-measure elements
 
     @property
     def classes(self) -> str:
@@ -81,6 +84,14 @@ class Rung:
     def shows(self, part: str) -> bool:
         """False if ``part`` has been dropped on this rung."""
         return part not in self.dropped
+
+    def adds(self, part: str) -> bool:
+        """True if ``part``, shown only when there is room, has been added (see :mod:`.grow`)."""
+        return part in self.extras
+
+    def height(self, name: str, default: float = 0.0) -> float:
+        """Height in mm the last layout gave the element marked ``data-measure="name"``."""
+        return dict(self.measured).get(name, default)
 
     def limit(self, part: str, default: int | None = None) -> int | None:
         """How many items of list ``part`` to show (``default``: the layout's own cap)."""
@@ -95,7 +106,7 @@ class Rung:
         limits.update(step.limit)
         return Rung(self.steps + (step,), step.scale if step.scale is not None else self.scale,
                     tuple(sorted(limits.items())), self.dropped | set(step.drop),
-                    self.css_classes + ((step.css_class,) if step.css_class else ()))
+                    self.css_classes + ((step.css_class,) if step.css_class else ()), self.extras)
 
     @property
     def label(self) -> str:
@@ -140,6 +151,8 @@ def losses(rung: Rung, data: dict, counts: Callable[[str], int] | None = None) -
     how_many = counts or (lambda part: count(data, part))
     found = []
     for part, shown in rung.limits:
+        if part in rung.extras:  # an extra shows what room allows: nothing is left out
+            continue
         total = how_many(part)
         if total > shown:
             found.append(f"{total - shown} of {total} {PART_WORDS.get(part, part.replace('_', ' '))}")

@@ -19,6 +19,7 @@ from jsonschema import Draft202012Validator
 
 from ..errors import LayoutError, UsageError
 from . import kinds as _kinds
+from .grow import GROW_SCHEMA
 from .ladder import STEP_SCHEMA
 from ..resources import layouts_dir
 from ..printing.sizes import PaperSize, get_size
@@ -53,6 +54,7 @@ _MANIFEST = Draft202012Validator({
         "max_pages": {"type": "integer", "minimum": 1},
         "min_short_side_mm": {"type": "number", "minimum": 0},
         "ladder": {"type": "array", "items": STEP_SCHEMA},
+        "grow": {"type": "array", "items": GROW_SCHEMA},
         "options": {"type": "object", "additionalProperties": _OPTION_SCHEMA},
         # Font chains per role (sans, display, ...; fallback: tried after each role's own), as
         # CSS var(--font-<role>); a child's roles replace its parent's (see layout/fonts.py).

@@ -92,13 +92,6 @@ def misfit(document, max_pages: int | None) -> Misfit | None:
     return None
 
 
-def last_page_share(document) -> float:
-    """How much of the last page's height its text takes (0.0 to 1.0)."""
-    page = document.pages[-1]
-    top, bottom = _text_extent(page)
-    return max(0.0, bottom - top) / page.height if page.height else 0.0
-
-
 def field_areas(document) -> dict[str, float]:
     """Area in mm² of the lines each ``data-field`` takes, over all pages."""
     areas: dict[str, float] = {}

@@ -31,11 +31,11 @@ def _bottom(box) -> float:
     return box.position_y + box.margin_height()
 
 
-def fill_heights(document) -> dict[str, float]:
-    """Name -> height in CSS px that each ``data-fill`` element grows to (nothing if no slack)."""
+def _slacks(document) -> dict[str, tuple[float, float]]:
+    """Name -> (height, slack) in CSS px of each ``data-fill`` element with slack under it."""
     page = document.pages[-1]._page_box
     page_bottom = page.content_box_y() + page.height
-    heights: dict[str, float] = {}
+    found: dict[str, tuple[float, float]] = {}
     for box, parent in _walk(page):
         element = getattr(box, "element", None)
         if element is None or parent is None or getattr(box, "element_tag", None) is None:
@@ -46,8 +46,48 @@ def fill_heights(document) -> dict[str, float]:
         # The parent's content ends where the text ends; the rest of the page is spare.
         slack = page_bottom - _bottom(parent) - TOLERANCE
         if slack > 1:
-            heights.setdefault(name, box.height + slack)
-    return heights
+            found.setdefault(name, (box.height, slack))
+    return found
+
+
+def fill_heights(document) -> dict[str, float]:
+    """Name -> height in CSS px that each ``data-fill`` element grows to (nothing if no slack)."""
+    return {name: height + slack for name, (height, slack) in _slacks(document).items()}
+
+
+def content_bottom(page_box) -> float:
+    """Lowest edge in px of the text and images on a page (its top if none); margin boxes
+    (running footers) are not content."""
+    bottom = page_box.content_box_y()
+    for child in page_box.children:
+        if type(child).__name__ == "MarginBox":
+            continue
+        for box, _parent in _walk(child):
+            kind = type(box).__name__
+            if (kind == "TextBox" and box.text.strip()) or kind in ("InlineReplacedBox", "BlockReplacedBox"):
+                bottom = max(bottom, box.position_y + box.margin_height())
+    return bottom
+
+
+def free_height(document) -> float:
+    """Spare height in px of a laid-out document: what its ``data-fill`` elements would grow
+    by, else the height left under the content of its last page."""
+    page = document.pages[-1]._page_box
+    page_bottom = page.content_box_y() + page.height
+    slacks = [slack for _height, slack in _slacks(document).values()]
+    if slacks:
+        return max(slacks)
+    return max(0.0, page_bottom - content_bottom(page))
+
+
+def empty_shares(document) -> list[float]:
+    """Per page, the share of its height left empty under its content (0.0 to 1.0)."""
+    shares = []
+    for page in document.pages:
+        box = page._page_box
+        top = box.content_box_y()
+        shares.append(max(0.0, top + box.height - content_bottom(box)) / box.height if box.height else 0.0)
+    return shares
 
 
 def fill_css(document) -> str:

@@ -20,6 +20,7 @@ import jinja2
 from markupsafe import escape
 
 from . import formatting
+from ..i18n import direction
 from ..errors import LayoutError, RenderError
 from .fonts import FontFace, bundled_fonts, font_face_css, project_fonts, project_root_of  # noqa: F401 - re-exported
 from .layouts import Layout
@@ -147,7 +148,7 @@ class Renderer:
         """Render the layout's entry template in ``words``' language; template errors name file and line."""
         env = self.environment(layout, words)
         try:
-            return render_bounded(env.get_template(layout.template), context)
+            return direction.resolve(render_bounded(env.get_template(layout.template), context))
         except jinja2.TemplateSyntaxError as exc:
             raise LayoutError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
         except TemplateLimit as exc:
