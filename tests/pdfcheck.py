@@ -91,3 +91,38 @@ def text_geometry(path: Path | bytes) -> list[dict]:
                       "text": textpage.get_text_range()})
     pdf.close()
     return pages
+
+
+def blank_shares(path: Path, cell: float = 0.02) -> list[float]:
+    """Per page, the largest blank rectangle (page background only) as a share of the page area.
+
+    The page is rendered at 40 dpi and cut into cells of ``cell`` of its width and height; a
+    cell is blank when every pixel is near white. The largest all-blank rectangle of cells
+    (the histogram method) is what a reader sees as an empty part of the page, wherever it is:
+    under the last paragraph, or a hole beside a short column.
+    """
+    import pypdfium2 as pdfium
+
+    shares = []
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        for page in pdf:
+            image = page.render(scale=40 / 72).to_pil().convert("L")
+            n = round(1 / cell)
+            w, h = image.size
+            blank = [[image.crop((j * w // n, i * h // n, (j + 1) * w // n, (i + 1) * h // n)).getextrema()[0] > 245
+                      for j in range(n)] for i in range(n)]
+            best, heights = 0, [0] * n
+            for row in blank:
+                heights = [height + 1 if empty else 0 for height, empty in zip(heights, row)]
+                stack: list[tuple[int, int]] = []
+                for j, height in enumerate([*heights, 0]):
+                    start = j
+                    while stack and stack[-1][1] >= height:
+                        start, top = stack.pop()
+                        best = max(best, top * (j - start))
+                    stack.append((start, height))
+            shares.append(best / (n * n))
+    finally:
+        pdf.close()
+    return shares

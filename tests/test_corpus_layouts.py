@@ -2,9 +2,13 @@
 
 The corpus (tests/corpus/, see its README) holds records nobody tuned a layout
 for: 86 range countries, 12 threats with long details, a 400-character fact, a
-sparse spreadsheet row, the longest names. Each build is checked from the
-PDF: page count within the layout's limit, every character inside the
-TrimBox, nothing under 7 pt, no placeholder or product name on the page.
+sparse spreadsheet row, the longest names, a photo with its subject low in the
+frame. Each build is checked from the PDF: page count within the layout's
+limit, every character inside the TrimBox, nothing under 7 pt, no placeholder
+or product name on the page; and the page is used: nothing left out while a
+blank part of the page (the largest white rectangle a reader sees) is 15% of it
+or more, and no page more than 35% blank unless the build said so in a warning
+naming the output (a sparse record with nothing left to grow).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from pdfcheck import text_geometry
+from pdfcheck import blank_shares, text_geometry
 from wildpress import build
 from wildpress.build import Settings
 from wildpress.errors import UsageError
@@ -31,6 +35,8 @@ CASES = [
     ("poster", "a4", "portrait", 1),  # the smallest size the poster accepts
     ("poster", "a4", "landscape", 1),
     ("poster", "letter", "portrait", 1),
+    ("poster", "a3", "portrait", 1),
+    ("poster", "a1", "portrait", 1),
     ("poster", "a0", "portrait", 1),  # the largest
     ("poster", "a0", "landscape", 1),
     ("poster", "arch-d", "portrait", 1),  # 24 x 36 in
@@ -65,6 +71,30 @@ def test_every_corpus_record_builds_and_stays_legible(tmp_path, layout, size, or
             assert not page["outside"], f"{where}: text outside the trim: {page['outside'][:60]!r}"
             assert page["smallest_pt"] >= 7.0 - 0.05, f"{where}: {page['smallest_pt']:.2f} pt text"
             assert not PLACEHOLDERS.search(page["text"]), f"{where}: {PLACEHOLDERS.search(page['text'])[0]!r}"
+        if layout != "flashcards":
+            _check_page_use(output.path, result.warnings)
+
+
+# A blank rectangle includes the page margins a layout keeps white (about 5% of a fact sheet),
+# which the build's own measure (the height left under the content) does not count.
+MARGINS = 0.05
+
+
+def _check_page_use(path: Path, warnings) -> None:
+    label = path.stem
+    said = [str(w) for w in warnings if f"{label.split('-' + _layout_of(path))[0]} / " in str(w)]
+    blank = blank_shares(path)
+    left_out = [m for m in said if "to fit, left out" in m]
+    if left_out:
+        assert max(blank) < 0.15, f"{path.name}: {left_out[0]!r} while {max(blank):.0%} of a page is blank"
+    for number, share in enumerate(blank, 1):
+        if share > 0.35 + MARGINS:
+            assert any(" empty: " in m for m in said), f"{path.name} page {number}: {share:.0%} blank, no warning"
+            assert number == len(blank), f"{path.name} page {number}: {share:.0%} blank before the last page"
+
+
+def _layout_of(path: Path) -> str:
+    return next(name for name in ("factsheet", "poster", "flashcards") if f"-{name}-" in path.name)
 
 
 def test_content_left_out_is_reported(tmp_path):

@@ -78,8 +78,9 @@ def render_document(renderer, job, settings) -> tuple[bytes, int]:
             last["slots"] = slots
         return document
 
+    blank = pagefill.blank_fill_height(last["document"]) / last["document"].pages[-1].height
     document = pagefill.fill(last["document"], refill)
-    _warn_empty_pages(job, document)
+    _warn_empty_pages(job, document, blank)
     job.notes += last["slots"].notes
     pagefill.check_within_page(document, job.label)
     production.attach_output_intent(document)
@@ -105,13 +106,19 @@ def _pull_back(rungs: list[ladder.Rung], index: int, last: dict, attempt, data: 
     return index
 
 
-def _warn_empty_pages(job, document) -> None:
-    """A warning naming the output for every page that ends more than EMPTY_PAGE empty
-    (a sparse record: the layout has nothing left to grow)."""
-    for number, share in enumerate(pagefill.empty_shares(document), 1):
-        if share > EMPTY_PAGE:
-            where = f"page {number} of {len(document.pages)}" if len(document.pages) > 1 else "the page"
-            job.notes.append(Problem(job.species.file, None, None, "",
-                                     f"{job.label}: {where} ends {share:.0%} empty: the record has little "
-                                     "to show at this size (add a description, figures or quick facts, "
-                                     "or choose a layout with less room)", "warning"))
+def _warn_empty_pages(job, document, blank: float = 0.0) -> None:
+    """A warning naming the output for every page that ends more than EMPTY_PAGE empty (a
+    sparse record: the layout has nothing left to grow); ``blank`` is the share of the last
+    page a spacer fills with nothing (white space between the text and a band at the foot)."""
+    shares = pagefill.empty_shares(document)
+    shares[-1] = max(shares[-1], blank)
+    for number, share in enumerate(shares, 1):
+        if share <= EMPTY_PAGE:
+            continue
+        if len(shares) == 1:
+            why = ("the page ends {:.0%} empty: the record has little to show at this size (add a "
+                   "description, figures or quick facts, or choose a layout with less room)")
+        else:
+            why = (f"page {number} of {len(shares)} ends {{:.0%}} empty: what runs over from the page before "
+                   "does not fill it (shorten the record to fit one page fewer, or add to it)")
+        job.notes.append(Problem(job.species.file, None, None, "", f"{job.label}: {why.format(share)}", "warning"))

@@ -12,12 +12,16 @@ their declared order while the page has room:
 - ``add: part`` shows a part the layout prints only when there is room for it
   (quick facts on a poster), at most ``limit`` items;
 - ``scale: 1.15`` sets the type larger (a sparse record on a poster), only
-  when the ladder scaled nothing down.
+  when the ladder scaled nothing down;
+- ``class: grow-roomy`` puts a class on the document that the layout's CSS
+  styles roomier (larger type, pictures and spacing), only when nothing of
+  the record is left out.
 
 Each candidate is one more layout pass, kept only if the document still fits
 on as many pages as before; otherwise it is undone. The template learns the
-room (``fit.room_mm``) and the heights of elements marked ``data-measure``
-(``fit.height(name)``) so it can size what it adds for the space it has.
+room a part was brought back into (``fit.room("map")``) and the heights of
+elements marked ``data-measure`` before growing began (``fit.height(name)``),
+so it sizes what it adds for the space it has, on that pass and every later one.
 """
 
 from __future__ import annotations
@@ -38,9 +42,10 @@ GROW_SCHEMA = {
         "add": {"type": "string", "minLength": 1},
         "limit": {"type": "integer", "minimum": 1},
         "scale": {"type": "number", "exclusiveMinimum": 1, "maximum": 1.6},
+        "class": {"type": "string", "pattern": r"^[a-z][a-z0-9-]*$"},
     },
     "required": ["name"],
-    "oneOf": [{"required": ["restore"]}, {"required": ["add"]}, {"required": ["scale"]}],
+    "oneOf": [{"required": ["restore"]}, {"required": ["add"]}, {"required": ["scale"]}, {"required": ["class"]}],
     "additionalProperties": False,
 }
 
@@ -57,12 +62,13 @@ class GrowStep:
     add: bool  # True: a part shown only when added; False: restore what the ladder took
     limit: int | None = None
     scale: float | None = None
+    css_class: str = ""
 
     @classmethod
     def from_manifest(cls, spec: dict) -> GrowStep:
         """A step from its ``layout.yaml`` mapping (already schema-checked)."""
         return cls(spec["name"], spec.get("add") or spec.get("restore") or "", "add" in spec,
-                   spec.get("limit"), spec.get("scale"))
+                   spec.get("limit"), spec.get("scale"), spec.get("class", ""))
 
 
 def layout_grow_steps(layout) -> list[GrowStep]:
@@ -83,6 +89,10 @@ def candidates(rung: ladder.Rung, step: GrowStep, data: dict) -> list[ladder.Run
         if rung.scale < 1 or step.scale <= rung.scale:
             return []
         return [dataclasses.replace(rung, scale=step.scale)]
+    if step.css_class:
+        if ladder.losses(rung, data) or step.css_class in rung.css_classes:
+            return []
+        return [dataclasses.replace(rung, css_classes=rung.css_classes + (step.css_class,))]
     total = ladder.count(data, step.part)
     if not total:
         return []
@@ -131,7 +141,8 @@ def grow(rung: ladder.Rung, steps: list[GrowStep], data: dict, last: dict[str, A
             room = pagefill.free_height(document) * PX / MM
             if room < MIN_ROOM_SHARE * document.pages[-1].height * PX / MM:
                 return rung
-            candidate = dataclasses.replace(candidate, room_mm=room, measured=measured_heights(document))
+            candidate = dataclasses.replace(candidate, rooms=rung.rooms + ((step.part or step.css_class or "type", room),),
+                                            measured=rung.measured or measured_heights(document))
             kept = dict(last)
             if attempt(candidate) is None and len(last["document"].pages) <= len(document.pages):
                 rung = candidate

@@ -73,8 +73,8 @@ class Rung:
     dropped: frozenset = field(default_factory=frozenset)
     css_classes: tuple[str, ...] = ()
     extras: frozenset = field(default_factory=frozenset)  # parts added because the page had room
-    room_mm: float = 0.0  # while growing: the free height the last layout left (0 otherwise)
-    measured: tuple[tuple[str, float], ...] = ()  # while growing: heights in mm of data-measure elements
+    rooms: tuple[tuple[str, float], ...] = ()  # part grown -> the free height in mm it was grown into
+    measured: tuple[tuple[str, float], ...] = ()  # heights in mm of data-measure elements before growing
 
     @property
     def classes(self) -> str:
@@ -88,6 +88,11 @@ class Rung:
     def adds(self, part: str) -> bool:
         """True if ``part``, shown only when there is room, has been added (see :mod:`.grow`)."""
         return part in self.extras
+
+    def room(self, part: str) -> float:
+        """The free height in mm ``part`` was brought back into (0.0 if it was not grown): a
+        template sizes the part for it, on that pass and every later one."""
+        return dict(self.rooms).get(part, 0.0)
 
     def height(self, name: str, default: float = 0.0) -> float:
         """Height in mm the last layout gave the element marked ``data-measure="name"``."""

@@ -80,6 +80,24 @@ def free_height(document) -> float:
     return max(0.0, page_bottom - content_bottom(page))
 
 
+def _holds_content(box) -> bool:
+    return any((type(b).__name__ == "TextBox" and b.text.strip())
+               or type(b).__name__ in ("InlineReplacedBox", "BlockReplacedBox") for b, _parent in _walk(box))
+
+
+def blank_fill_height(document) -> float:
+    """Spare height in px that ``data-fill`` elements holding nothing (a spacer, not a
+    picture) would take: blank page once they are grown."""
+    names = {name for name, _slack in _slacks(document).items()}
+    blank = 0.0
+    for box, _parent in _walk(document.pages[-1]._page_box):
+        element = getattr(box, "element", None)
+        name = element.get("data-fill") if element is not None and getattr(box, "element_tag", None) else None
+        if name in names and not _holds_content(box):
+            blank = max(blank, _slacks(document)[name][1])
+    return blank
+
+
 def empty_shares(document) -> list[float]:
     """Per page, the share of its height left empty under its content (0.0 to 1.0)."""
     shares = []
