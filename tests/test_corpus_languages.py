@@ -51,6 +51,19 @@ def settings(lang: str, fallback: bool) -> Settings:
                     cards=ImpositionSettings(mode="none"))
 
 
+def _photo_front_in_fallback(text: str, records) -> bool:
+    """A card's photo front holds only the photo, the common and the scientific name: for a record
+    with a photo and no name in the build's language, nothing on it is in that language."""
+    from wildpress.data.yamlsafe import load_file
+
+    for record in records:
+        data = load_file(record).data
+        if data.get("photo") and isinstance(data["name"]["common"], str):
+            if text.split() == f"{data['name']['common']} {data['name']['scientific']}".split():
+                return True
+    return False
+
+
 def build_and_check(records, tmp_path, lang, fallback, layout, size, orientation, limit):
     """Build ``records`` in ``lang`` and check every page; returns (result, page texts)."""
     result = build(records, [layout], [size], tmp_path, orientation=orientation,
@@ -69,7 +82,8 @@ def build_and_check(records, tmp_path, lang, fallback, layout, size, orientation
             assert not page["outside"], f"{where}: text outside the trim: {page['outside'][:60]!r}"
             assert page["smallest_pt"] >= 7.0 - 0.05, f"{where}: {page['smallest_pt']:.2f} pt text"
             assert not PLACEHOLDERS.search(page["text"]), f"{where}: {PLACEHOLDERS.search(page['text'])[0]!r}"
-            assert SCRIPT[lang].search(page["text"]), f"{where}: no {lang} text on the page"
+            if not _photo_front_in_fallback(page["text"], records):
+                assert SCRIPT[lang].search(page["text"]), f"{where}: no {lang} text on the page"
         texts.append("".join(page["text"] for page in pages))
     return result, texts
 
