@@ -80,6 +80,10 @@ def generate() -> str:
         if ladder:
             parts.append("When a record does not fit, it gives ground in this order: "
                          + "; ".join(step.get("name", "?") for step in ladder) + ".\n")
+        growth = manifest.get("grow") or []
+        if growth:
+            parts.append("When the fitted page still has room, it grows in this order, keeping each step "
+                         "only if the page still fits: " + "; ".join(step.get("name", "?") for step in growth) + ".\n")
     return "\n".join(parts)
 
 

@@ -88,13 +88,13 @@ def _holds_content(box) -> bool:
 def blank_fill_height(document) -> float:
     """Spare height in px that ``data-fill`` elements holding nothing (a spacer, not a
     picture) would take: blank page once they are grown."""
-    names = {name for name, _slack in _slacks(document).items()}
+    slacks = _slacks(document)
     blank = 0.0
     for box, _parent in _walk(document.pages[-1]._page_box):
         element = getattr(box, "element", None)
         name = element.get("data-fill") if element is not None and getattr(box, "element_tag", None) else None
-        if name in names and not _holds_content(box):
-            blank = max(blank, _slacks(document)[name][1])
+        if name in slacks and not _holds_content(box):
+            blank = max(blank, slacks[name][1])
     return blank
 
 
