@@ -90,20 +90,35 @@ def render_document(renderer, job, settings) -> tuple[bytes, int]:
 
 def _pull_back(rungs: list[ladder.Rung], index: int, last: dict, attempt, data: dict) -> int:
     """The rung to use: a short last page reads as a mistake, so when later rungs that leave
-    out nothing more of this record make the document one page shorter, the first such rung."""
+    out nothing more of this record make the document one page shorter, the first such rung.
+
+    Rungs are cumulative, so the last of them that loses nothing saves the most: it is tried
+    first, and when even it cannot pull the page back, no other pass is spent on looser ones."""
     pages = len(last["document"].pages)
     if pages < 2 or pagefill.empty_shares(last["document"])[-1] <= EMPTY_PAGE:
         return index
     lost = ladder.losses(rungs[index], data)
-    for later, rung in enumerate(rungs[index + 1:], index + 1):
-        if ladder.losses(rung, data) != lost:
+    same = []
+    for later in range(index + 1, len(rungs)):
+        if ladder.losses(rungs[later], data) != lost:
             break
-        kept = dict(last)
-        if attempt(rung) is None and len(last["document"].pages) < pages:
-            return later
+        same.append(later)
+
+    def shorter(rung: ladder.Rung) -> bool:
+        return attempt(rung) is None and len(last["document"].pages) < pages
+
+    kept = dict(last)
+    if not same or not shorter(rungs[same[-1]]):
         last.clear()
         last.update(kept)
-    return index
+        return index
+    tightest = dict(last)
+    for later in same[:-1]:
+        if shorter(rungs[later]):
+            return later
+    last.clear()
+    last.update(tightest)
+    return same[-1]
 
 
 def _warn_empty_pages(job, document, blank: float = 0.0) -> None:

@@ -135,7 +135,11 @@ def grow(rung: ladder.Rung, steps: list[GrowStep], data: dict, last: dict[str, A
     into ``last`` and returns None when it fits. ``last`` is left holding the
     document of the rung returned.
     """
+    failed_kinds: set[str] = set()  # a larger type or roomier class that did not fit: no larger one will
     for step in steps:
+        kind = "scale" if step.scale else ("class" if step.css_class else "")
+        if kind in failed_kinds:
+            continue
         for candidate in candidates(rung, step, data):
             document = last["document"]
             room = pagefill.free_height(document) * PX / MM
@@ -149,4 +153,6 @@ def grow(rung: ladder.Rung, steps: list[GrowStep], data: dict, last: dict[str, A
                 break
             last.clear()
             last.update(kept)
+            if kind:
+                failed_kinds.add(kind)
     return rung
