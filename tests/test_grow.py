@@ -126,8 +126,9 @@ def test_the_range_map_goes_under_the_shorter_column_instead_of_being_left_out(t
     assert x0 < width / 2  # the caption (and its map) sit under "Why it matters", the short column
 
 
-def _hero_geometry(size: str, orientation: str | None):
-    """(focal point, title line boxes) in px of the humpback poster, rendered in-process."""
+def _fitted(record: Path, layout: str, size: str, orientation: str | None = None):
+    """(the final laid-out WeasyPrint document, the photo slots handed out for the record's main
+    photo), rendered in-process the way a worker renders it."""
     from unittest import mock
 
     from wildpress.build import plan
@@ -137,16 +138,15 @@ def _hero_geometry(size: str, orientation: str | None):
     from wildpress.layout.render import Renderer
     from wildpress.pictures.photos import PhotoSlots
 
-    record = CORPUS / "humpback-whale.yaml"
-    species, _ = load_species([record], allowed_roots=[CORPUS])
-    job = plan(species, [load_layout("poster")], [size], orientation, {})[0]
+    species, _ = load_species([record], allowed_roots=[record.parent])
+    job = plan(species, [load_layout(layout)], [size], orientation, {})[0]
     job.notes = []
     renderer, written, slots = Renderer(), [], []
     real_slot, real_write = PhotoSlots.slot, renderer.write_pdf
 
     def slot(self, photo, width_mm, height_mm, *args, **kwargs):
         found = real_slot(self, photo, width_mm, height_mm, *args, **kwargs)
-        if photo is species[0].data["photo"]:
+        if photo is species[0].data.get("photo"):
             slots.append(found)
         return found
 
@@ -157,16 +157,65 @@ def _hero_geometry(size: str, orientation: str | None):
     renderer.write_pdf = keep
     with mock.patch.object(PhotoSlots, "slot", slot):
         document_kind.render_document(renderer, job, Settings())
+    return written[0], slots
+
+
+def _boxes(document):
+    from wildpress.layout.pagefill import _walk
+
+    for page in document.pages:
+        for box, _parent in _walk(page._page_box):
+            if getattr(box, "element_tag", None) and getattr(box, "element", None) is not None:
+                yield box
+
+
+def _text_x(box) -> list[tuple[float, float]]:
+    from wildpress.layout.pagefill import _walk
+
+    return [(b.position_x, b.position_x + b.width) for b, _ in _walk(box)
+            if type(b).__name__ == "TextBox" and b.text.strip()]
+
+
+def _hero_geometry(size: str, orientation: str | None):
+    """(focal point, title line boxes) in px of the humpback poster."""
+    document, slots = _fitted(CORPUS / "humpback-whale.yaml", "poster", size, orientation)
     boxes = {}
-    for box, _parent in document_kind.pagefill._walk(written[0].pages[0]._page_box):
-        element = getattr(box, "element", None)
-        if element is not None and getattr(box, "element_tag", None) in ("img", "h1", "p") and box.element_tag:
-            key = "img" if box.element_tag == "img" and "hero" not in boxes else element.get("class") or box.element_tag
-            boxes.setdefault(key, box)
+    for box in _boxes(document):
+        classes = box.element.get("class") or ""
+        if box.element_tag == "img" and "img" not in boxes:
+            boxes["img"] = box
+        elif classes in ("title display", "sci-line"):
+            boxes.setdefault(classes, box)
     image, focal = boxes["img"], slots[-1]
     point = (image.position_x + focal["focal_x"] * image.width, image.position_y + focal["focal_y"] * image.height)
     titles = [boxes[k] for k in ("title display", "sci-line")]
     return point, [(b.position_x, b.position_y, b.position_x + b.width, b.position_y + b.height) for b in titles]
+
+
+@pytest.mark.slow
+def test_no_measurement_label_touches_its_value_in_any_corpus_fact_sheet():
+    """Every label/value row of every corpus record on A4 (the narrower column of the two sizes):
+    a gap of at least 1.5 mm between the end of the label's text and the start of the value's,
+    on every line of both."""
+    millimetre, size, checked = 96 / 25.4, "a4", 0
+    for record in sorted(CORPUS.glob("*.yaml")):
+        document, _slots = _fitted(record, "factsheet", size)
+        rows = [box for box in _boxes(document) if box.element_tag == "li"
+                and any(child.get("class") == "label" for child in box.element)]
+        for row in rows:
+            label = next(b for b in _boxes_in(row) if (b.element.get("class") or "") == "label")
+            value = next(b for b in _boxes_in(row) if (b.element.get("class") or "") == "value")
+            label_end = max(x1 for _x0, x1 in _text_x(label))
+            value_start = min(x0 for x0, _x1 in _text_x(value))
+            assert value_start - label_end >= 1.5 * millimetre, f"{record.name} {size}: {''.join(row.element.itertext())!r}"
+            checked += 1
+    assert checked >= 40  # the corpus has rows of every kind: measurements, range area, links
+
+
+def _boxes_in(box):
+    from wildpress.layout.pagefill import _walk
+
+    return [b for b, _ in _walk(box) if getattr(b, "element_tag", None) and getattr(b, "element", None) is not None]
 
 
 @pytest.mark.slow
