@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import functools
 import os
 import re
 import secrets
@@ -74,24 +73,37 @@ def check_files(files) -> tuple[dict, int]:
     return kept, dropped
 
 
-@functools.lru_cache(maxsize=1)
+_KEYS: dict[str, bytes] = {}
+
+
 def _key() -> bytes | None:
-    """This user's manifest key (made on first use, in wildpress's cache folder), or None."""
+    """This user's manifest key (made on first use, in wildpress's cache folder), or None.
+
+    Two processes making it at once (a build and its worker, two builds) both end with the
+    one that was written; a failure is not remembered, so the next call tries again."""
     from ..resources import cache_dir
 
     path = Path(cache_dir()) / "manifest.key"
+    if str(path) in _KEYS:
+        return _KEYS[str(path)]
     try:
         data = path.read_bytes() if path.is_file() and not path.is_symlink() else b""
-        if len(data) >= 32:
-            return data[:64]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = secrets.token_hex(32).encode()
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        return data
+        if len(data) < 32:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # made meanwhile by another process: use that one
+                data = path.read_bytes() if not path.is_symlink() else b""
+            else:
+                data = secrets.token_hex(32).encode()
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+        if len(data) < 32:
+            return None
     except OSError:
         return None
+    _KEYS[str(path)] = data[:64]
+    return data[:64]
 
 
 def mac_of(text: str) -> str | None:
