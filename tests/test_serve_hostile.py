@@ -282,3 +282,26 @@ def test_the_pixels_of_one_preview_run_are_capped_and_the_next_run_goes_on(tmp_p
     pngs = sorted(p.relative_to(out) for p in (out / ".wildpress-preview").rglob("page-*.png"))
     assert len(pngs) == 5
     assert "reached its limit" not in (out / "index.html").read_text("utf-8")
+
+
+def test_host_option_binds_and_answers_only_that_name(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from wildpress.cli import main
+    from wildpress.site import serve as serve_module
+    from wildpress.site.serve_http import allowed_hosts, check_host
+
+    seen = {}
+    monkeypatch.setattr(serve_module, "serve", lambda *args, **kwargs: seen.update(kwargs))
+    monkeypatch.chdir(tmp_path)
+    quiet = CliRunner().invoke(main, ["serve", "--host", "localhost"])
+    assert quiet.exit_code == 0 and seen["host"] == "localhost" and "warning" not in quiet.output
+    shown = CliRunner().invoke(main, ["serve", "--host", "192.168.1.20"])
+    assert shown.exit_code == 0 and seen["host"] == "192.168.1.20"
+    assert "anyone on your network who can reach this machine can see the previews" in shown.output
+    bad = CliRunner().invoke(main, ["serve", "--host", "evil\x1b]0;x\x07 host"])
+    assert bad.exit_code == 2 and "not an IP address or a host name" in bad.output and "\x1b" not in bad.output
+    assert check_host("::1") and check_host("127.0.0.1") and not check_host("studio.local")
+    assert allowed_hosts("192.168.1.20", 8000) == {"192.168.1.20:8000"}
+    assert allowed_hosts("fe80::1", 8000) == {"[fe80::1]:8000"}
+    assert allowed_hosts("::1", 8000) == {"[::1]:8000", "localhost:8000"}

@@ -197,10 +197,14 @@ def preview(ctx, species, layouts, sizes, out_dir, option_pairs, jobs, project_f
 @main.command(cls=SectionedCommand)
 @_preview_options
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True,
-              help="Port on 127.0.0.1 (0: any free port).")
+              help="Port to serve on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="ADDRESS",
+              help="Address to serve on and the only host name answered: 127.0.0.1, ::1 or localhost "
+                   "(this machine only), or an address or name of this machine to show the pages to "
+                   "others on your network.")
 @_reports_errors
 @click.pass_context
-def serve(ctx, species, layouts, sizes, out_dir, option_pairs, jobs, project_file, port):
+def serve(ctx, species, layouts, sizes, out_dir, option_pairs, jobs, project_file, port, host):
     """Build, serve the contact sheet on http://127.0.0.1:PORT/ and rebuild on every edit.
 
     Watches the species data, layouts, fonts and the project file; only what changed is rebuilt,
@@ -208,10 +212,14 @@ def serve(ctx, species, layouts, sizes, out_dir, option_pairs, jobs, project_fil
     """
     from .runner import progress as _progress
     from .site.serve import serve as run_serve
+    from .site.serve_http import check_host
 
+    if not check_host(host):
+        say(f"warning: serving on {host}: anyone on your network who can reach this machine can see "
+            "the previews and PDFs (use 127.0.0.1 to keep them to this machine)")
     run_serve(_preparer(ctx, species, layouts, sizes, out_dir, option_pairs, project_file, jobs=jobs,
                         keep_going=True), out_dir or Path("out"), port,
-              echo=say, progress=lambda: _progress.for_stream(sys.stderr))
+              echo=say, progress=lambda: _progress.for_stream(sys.stderr), host=host)
 
 
 @main.command(cls=SectionedCommand)

@@ -91,6 +91,7 @@ OPTION_SECTIONS: dict[str, str] = {
     "import --report": OUTPUT,
     # serve
     "serve --port": OUTPUT,
+    "serve --host": OUTPUT,
     # tile
     "tile --sheet": PRINT,
     "tile --margin": PRINT,

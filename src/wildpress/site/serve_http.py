@@ -97,12 +97,31 @@ class Live:
         return names
 
 
+_HOST_NAME = re.compile(r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$")
+
+
+def check_host(host: str) -> bool:
+    """True if ``host`` (``--host``) keeps the server to this machine (a loopback address or
+    localhost); False for another address or name of this machine. A value that is neither
+    an IP address nor a host name is a UsageError naming it."""
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        pass
+    if not _HOST_NAME.match(host.lower()):
+        raise UsageError(f"--host {host[:80]!r}: not an IP address or a host name "
+                         "(such as 127.0.0.1, ::1, localhost or studio.local)")
+    return host.lower() == "localhost"
+
+
 def allowed_hosts(host: str, port: int) -> frozenset[str]:
     """The ``Host`` header values answered when serving on ``host``:``port``."""
-    names = {host, "localhost"} if host in ("127.0.0.1", "localhost") else {host}
-    if host == "::1":
-        names = {"[::1]", "localhost"}
-    return frozenset(f"{name}:{port}".lower() for name in names)
+    host = host.lower()
+    name = f"[{host}]" if ":" in host else host  # an IPv6 address is written in brackets
+    names = {name, "localhost"} if host in ("127.0.0.1", "localhost", "::1") else {name}
+    return frozenset(f"{n}:{port}" for n in names)
 
 
 class Handler(BaseHTTPRequestHandler):
