@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -170,3 +172,25 @@ def test_validate_json_on_a_terminal_carries_no_raw_control(tmp_path, monkeypatc
     result = CliRunner().invoke(main, ["validate", "--format", "json", "data/species"])
     assert "\u202e" not in result.stdout and "\x9b" not in result.stdout
     assert json.loads(result.stdout)["problems"][0]["file"] == "data/species/cat\u202e\x9b2Jx.yaml"
+
+
+@pytest.mark.skipif(os.name == "nt" or sys.platform == "darwin",
+                    reason="only POSIX file systems other than APFS take file names that are not UTF-8")
+def test_a_file_name_that_is_not_utf8_builds_and_reports_exactly(tmp_path, monkeypatch):
+    """A species file named with a byte that is not UTF-8 (b'fox\\xff.yaml'): the build, its
+    manifest and its JSON report work, and the report gives the name back exactly."""
+    import json
+
+    folder = tmp_path / "data" / "species"
+    folder.mkdir(parents=True)
+    name = os.fsdecode(b"fox\xff.yaml")
+    (folder / name).write_text("id: bad-fox\n" + SPECIES.replace("schema: 1\n", "schema: 1\ncolour_notes: x\n", 1))
+    monkeypatch.chdir(tmp_path)
+    for run in (1, 2):  # the second build reads the manifest the first one wrote
+        result = CliRunner().invoke(main, ["build", "data/species", "-l", "factsheet", "-s", "a4",
+                                           "--json", "report.json"])
+        assert result.exit_code == 0, result.output
+        report = json.loads((tmp_path / "report.json").read_bytes().decode("utf-8"))  # valid UTF-8 JSON
+        assert any(w.startswith(f"data/species/{name}:") for w in report["warnings"]), report["warnings"]
+        assert len(report["built" if run == 1 else "up_to_date"]) == 1
+    assert "fox\\udcff.yaml" in result.output  # the terminal shows the stray byte as an escape

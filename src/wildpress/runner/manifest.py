@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..safety.outputs import write_atomically
+from ..safety.outputs import json_bytes, write_atomically
 
 MANIFEST = ".wildpress-manifest.json"
 FORMAT = 1
@@ -132,7 +132,7 @@ class Manifest:
                 if name.startswith(".") or name.endswith((".pyc", "~")):
                     continue
                 path = Path(root) / name
-                digest.update(f"{path.relative_to(folder)}\0{self.file_hash(path)}\0".encode())
+                digest.update(f"{path.relative_to(folder)}\0{self.file_hash(path)}\0".encode("utf-8", "surrogateescape"))
         return digest.hexdigest()
 
     # -- outputs --------------------------------------------------------------------------------
@@ -183,7 +183,7 @@ class Manifest:
         doc = {"format": FORMAT, "generator": f"wildpress {__version__}", "project": self.project,
                "outputs": dict(sorted(self.outputs.items())), "files": dict(sorted(files.items())),
                "species": {k: seal(k, v, self.project) for k, v in sorted(species.items())}}
-        text = json.dumps(doc, indent=1, ensure_ascii=False).encode()
+        text = json_bytes(json.dumps(doc, indent=1, ensure_ascii=False))
         if self.folder is not None:
             self.folder.write(MANIFEST, text, True)
         else:
@@ -287,4 +287,4 @@ def key_parts(job, settings, manifest: Manifest, layout_folders: list[Path], fon
 def digest(parts) -> str:
     """The SHA-256 of ``parts`` as canonical JSON."""
     text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(json_bytes(text)).hexdigest()

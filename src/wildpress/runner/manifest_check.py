@@ -109,7 +109,7 @@ def _key() -> bytes | None:
 def mac_of(text: str) -> str | None:
     """This user's HMAC of ``text`` (None where no key could be made: nothing is trusted then)."""
     key = _key()
-    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest() if key else None
+    return hmac.new(key, text.encode("utf-8", "backslashreplace"), hashlib.sha256).hexdigest() if key else None
 
 
 def _mac(path: str, entry: dict, project: str | None) -> str | None:

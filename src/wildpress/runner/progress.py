@@ -145,6 +145,6 @@ def write_report(result: BuildResult, out_dir: Path, path: Path) -> None:
     if str(path) == "-":
         sys.stdout.write(json_for_terminal(text))
         return
-    from ..safety.outputs import write_atomically
+    from ..safety.outputs import json_bytes, write_atomically
 
-    write_atomically(Path(path), text.encode(), True)
+    write_atomically(Path(path), json_bytes(text), True)

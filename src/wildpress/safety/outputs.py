@@ -93,6 +93,13 @@ def _write(fd: int, data: bytes) -> None:
         handle.write(data)
 
 
+def json_bytes(text: str) -> bytes:
+    """JSON text as UTF-8 bytes to write. A lone surrogate, how Python holds a file name whose
+    bytes are not UTF-8, becomes its ``\\uXXXX`` escape: the same JSON value, read back exactly,
+    where ``str.encode`` would fail."""
+    return text.encode("utf-8", "backslashreplace")
+
+
 def write_atomically(path: Path, data: bytes, force: bool = False) -> None:
     """Write ``data`` to ``path`` via a temporary file; never clobber a user's file.
 

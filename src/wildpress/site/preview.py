@@ -33,7 +33,7 @@ from .. import __version__
 from ..errors import DataError, OutputError, Problem, WildpressError
 from ..jobs import BuildResult
 from ..runner.manifest_check import HEX64
-from ..safety.outputs import OutputFolder
+from ..safety.outputs import OutputFolder, json_bytes
 from ..safety.confine import Refused, read_regular
 from ..runner.manifest import Manifest
 
@@ -123,7 +123,7 @@ def thumbnails(pdf: Path, digest: str, writer: OutputFolder, budget: PixelBudget
             meta = _render_pages(document, work, budget)
         finally:
             document.close()
-        (work / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+        (work / "meta.json").write_bytes(json_bytes(json.dumps(meta, ensure_ascii=False)))
         writer.remove_tree(f"{PREVIEW_FOLDER}/{digest}")  # a half-made folder of an earlier, killed run
         os.replace(work, target)
     finally:
