@@ -151,3 +151,42 @@ def test_a_bypassed_check_still_cannot_print_python_internals(tmp_path):
     with pytest.raises(LayoutError):
         Translated(translations.gettext("Up to {}")).format("9 kg")
     assert isinstance(cat.gettext("Up to {}"), Translated) and isinstance(cat.ngettext("a", "b", 2), Translated)
+
+
+RU_PLURAL = ("nplurals=3; plural=n % 10 == 1 && n % 100 != 11 ? 0 : n % 10 >= 2 && n % 10 <= 4 && "
+             "(n % 100 < 10 || n % 100 >= 20) ? 1 : 2;")
+
+
+def _ru_project(tmp_path, plural: str, body: str):
+    (tmp_path / "locale").mkdir(exist_ok=True)
+    po = tmp_path / "locale" / "ru.po"
+    po.write_text(HEADER.replace("Language: en", "Language: ru").format(plural=plural) + body, encoding="utf-8")
+    return po
+
+
+def test_a_project_plural_rule_that_differs_from_the_bundled_one_is_refused_unless_it_covers_every_plural(tmp_path):
+    body = 'msgid "Population"\nmsgstr "Численность"\n'
+    po = _ru_project(tmp_path, "nplurals=2; plural=(n != 1);", body)
+    with pytest.raises(LayoutError) as caught:
+        catalogue("ru", (), tmp_path)
+    message = str(caught.value)
+    assert message.startswith(f"{po}:4: Plural-Forms: nplurals=2; plural=(n != 1) differs from the catalogue")
+    assert "would then show the wrong forms: use that rule, or translate them all" in message
+    # The bundled rule, written in the project's own spacing, is the same rule: accepted.
+    _ru_project(tmp_path, RU_PLURAL, body)
+    assert catalogue("ru", (), tmp_path).gettext("Population") == "Численность"
+
+
+def test_a_project_that_translates_every_plural_message_brings_its_own_rule(tmp_path):
+    from babel.messages.pofile import read_po
+
+    with (bundled_folder() / "ru.po").open("rb") as handle:
+        plurals = [m.id for m in read_po(handle) if isinstance(m.id, tuple)]
+    assert plurals
+    body = "".join(f'msgid "{s}"\nmsgid_plural "{p}"\nmsgstr[0] "{s}"\nmsgstr[1] "{p}"\n\n' for s, p in plurals)
+    _ru_project(tmp_path, "nplurals=2; plural=(n != 1);", body)
+    merged = catalogue("ru", (), tmp_path)
+    singular, plural = plurals[0]
+    # The project's two-form rule runs: 5 picks its form 1 (the bundled rule would pick form 2).
+    assert merged.ngettext(singular, plural, 5) == plural
+    assert merged.ngettext(singular, plural, 1) == singular

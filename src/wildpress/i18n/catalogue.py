@@ -194,6 +194,34 @@ def _parse(text: str, file: Path, lang: str, trusted: bool) -> Catalog:
     return catalog
 
 
+def _rule(catalog: Catalog) -> tuple[int, tuple[int, ...]]:
+    """What a catalogue's plural rule does: its count of forms and the form it picks for each of
+    :data:`PLURAL_SAMPLES` (two rules written differently that pick the same forms are one rule).
+    Only called on rules :func:`_check_plural_forms` passed, or the bundled ones."""
+    rule = gettext.c2py(str(catalog.plural_expr))
+    return catalog.num_plurals, tuple(rule(n) for n in PLURAL_SAMPLES)
+
+
+def _own_plural_rule(merged: Catalog, override: Catalog, file: Path, text: str) -> bool:
+    """True if ``override`` (a layout's or project's .po) declares a Plural-Forms rule of its own
+    that differs from the catalogue it is merged into, and translates every plural message of
+    that catalogue in it (then its rule is the one gettext runs). A different rule that leaves
+    some of them to the bundled translations would pick their forms wrongly: a LayoutError
+    naming the file, the header's line and a message it leaves out."""
+    if override._plural_expr is None or _rule(override) == _rule(merged):
+        return False
+    own = {m.id for m in override if isinstance(m.id, tuple) and isinstance(m.string, tuple) and all(m.string)}
+    left = sorted(m.id[0] for m in merged if isinstance(m.id, tuple) and m.id and m.id not in own)
+    if left:
+        line = _header_line(text)
+        raise LayoutError(f"{file}:{line or 1}: Plural-Forms: nplurals={override.num_plurals}; "
+                          f"plural={override.plural_expr} differs from the catalogue it adds to "
+                          f"(nplurals={merged.num_plurals}; plural={merged.plural_expr}), whose "
+                          f"{len(left)} plural message(s) it does not translate, such as {left[0]!r}, "
+                          "would then show the wrong forms: use that rule, or translate them all")
+    return True
+
+
 def _compile(catalog: Catalog) -> Translations:
     """Translations compiled in memory (no .mo file is written); fuzzy entries are left out."""
     buffer = io.BytesIO()
@@ -260,7 +288,7 @@ def catalogue(lang: str, layout_folders: Iterable[Path] = (), project_dir: Path 
         except Refused as exc:
             raise LayoutError(str(exc)) from None
         override = _parse(text, file, code, trusted=False)
-        if base is None:  # a language wildpress does not ship: the project's header gives the plural rule
+        if base is None or _own_plural_rule(merged, override, file, text):
             merged._num_plurals, merged._plural_expr = override.num_plurals, override.plural_expr
         for message in override:
             if message.id and message.string and not message.fuzzy:
