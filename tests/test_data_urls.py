@@ -64,3 +64,16 @@ def test_a_data_url_is_decoded_by_the_fetcher_under_the_file_checks(tmp_path):
         _fetch(tmp_path, "data:image/svg+xml;base64," + svg)
     with pytest.raises(Exception, match="not an image format"):  # bytes that are no known image
         _fetch(tmp_path, "data:image/png;base64," + base64.b64encode(b"<html>not a picture</html>").decode())
+
+
+def test_an_import_loop_through_a_data_stylesheet_is_refused(tmp_path):
+    """a.css imports a data: stylesheet that imports a.css again (issue 18: data: sheets were not walked)."""
+    back = f"@import url('{(tmp_path / 'a.css').as_uri()}');"
+    (tmp_path / "a.css").write_text(f'@import url("data:text/css,{back}");\n')
+    with pytest.raises(Exception, match=r"a.css imports a.css, which is already being imported|already being imported"):
+        _fetch(tmp_path, (tmp_path / "a.css").as_uri())
+    nested = "p { color: red }"
+    for _level in range(MAX_IMPORT_DEPTH + 1):  # data: sheets nested in data: sheets
+        nested = "@import url(\"data:text/css;base64," + base64.b64encode(nested.encode()).decode() + "\");"
+    with pytest.raises(Exception, match=f"nested more than {MAX_IMPORT_DEPTH}"):
+        _fetch(tmp_path, "data:text/css;base64," + base64.b64encode(nested.encode()).decode())

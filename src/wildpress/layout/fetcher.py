@@ -95,34 +95,62 @@ class ConfinedFetcher(URLFetcher):
                 raise BlockedResource(f"blocked resource: {problem}")
         if kind == "SVG":
             mime = "image/svg+xml"
+        if kind is None and mime == "text/css":
+            self._check_imports(url, data)
         return URLFetcherResponse(url, data, {"Content-Type": mime})
 
-    def _check_imports(self, sheet: Path, data: bytes) -> None:
-        """Refuse a stylesheet whose @import chain loops back or goes deeper than MAX_IMPORT_DEPTH."""
+    def _check_imports(self, sheet: Path | str, data: bytes) -> None:
+        """Refuse a stylesheet whose @import chain loops back or goes deeper than MAX_IMPORT_DEPTH.
+
+        The chain runs through files and ``data:`` stylesheets alike (a file importing a data:
+        sheet that imports the file again is a loop too)."""
         pending = [(sheet, data, (sheet,))]
         while pending:
             current, text, chain = pending.pop()
-            for target in _imported_files(current, text):
+            for target in _imported(current, text):
                 if target in chain:
-                    loop = " -> ".join(p.name for p in (*chain[chain.index(target):], target))
-                    raise BlockedResource(f"blocked resource: {current} imports {target.name}, which is already "
-                                          f"being imported ({loop}): remove the @import that loops back")
+                    loop = " -> ".join(_name(p) for p in (*chain[chain.index(target):], target))
+                    raise BlockedResource(f"blocked resource: {_name(current)} imports {_name(target)}, which is "
+                                          f"already being imported ({loop}): remove the @import that loops back")
                 if len(chain) >= MAX_IMPORT_DEPTH:
-                    raise BlockedResource(f"blocked resource: {current}: @import nested more than "
+                    raise BlockedResource(f"blocked resource: {_name(current)}: @import nested more than "
                                           f"{MAX_IMPORT_DEPTH} stylesheets deep: import fewer levels")
-                try:
-                    real = self.confinement.check(target)
-                    pending.append((real, self.confinement.read_bytes(real), (*chain, real)))
-                except Refused as exc:
-                    raise BlockedResource(f"blocked resource: {exc}") from None
+                pending.append((target, self._imported_bytes(target), (*chain, target)))
+
+    def _imported_bytes(self, target: Path | str) -> bytes:
+        """The text of an imported stylesheet: a confined file, or a data: URL decoded under its caps."""
+        if isinstance(target, str):
+            if len(target) > MAX_DATA_URL_CHARS:
+                raise BlockedResource(f"blocked resource: {_name(target)} is longer than {MAX_DATA_URL_CHARS} "
+                                      "characters")
+            try:
+                with urllib.request.urlopen(target) as response:  # a data: URL: the only kind kept as str
+                    data = response.read(MAX_RESOURCE_BYTES + 1)
+            except (ValueError, OSError) as exc:
+                raise BlockedResource(f"blocked resource: {_name(target)} cannot be decoded ({exc})") from None
+            if len(data) > MAX_RESOURCE_BYTES:
+                raise BlockedResource(f"blocked resource: {_name(target)} holds more than {MAX_RESOURCE_BYTES} bytes")
+            return data
+        try:
+            real = self.confinement.check(target)
+            return self.confinement.read_bytes(real)
+        except Refused as exc:
+            raise BlockedResource(f"blocked resource: {exc}") from None
 
 
-def _imported_files(sheet: Path, data: bytes) -> list[Path]:
-    """The local files named by the @import rules of the stylesheet ``sheet`` (real paths)."""
+def _name(sheet: Path | str) -> str:
+    """A stylesheet as messages name it: a file by its name, a data: URL by its start."""
+    return sheet.name if isinstance(sheet, Path) else f"a data: stylesheet ({sheet[5:40]}...)"
+
+
+def _imported(sheet: Path | str, data: bytes) -> list[Path | str]:
+    """What the @import rules of ``sheet`` name: local files (real paths) and data: URLs (as given).
+    A data: sheet's relative references have no base and are left to the fetcher, which refuses them."""
     import tinycss2
 
     rules, _encoding = tinycss2.parse_stylesheet_bytes(data, skip_comments=True, skip_whitespace=True)
-    targets = []
+    base = sheet.as_uri() if isinstance(sheet, Path) else ""
+    targets: list[Path | str] = []
     for rule in rules:
         if rule.type != "at-rule" or rule.lower_at_keyword != "import":
             continue
@@ -133,7 +161,10 @@ def _imported_files(sheet: Path, data: bytes) -> list[Path]:
                 ref = getattr(token.arguments[0], "value", "")
             else:
                 continue
-            parts = urlsplit(urljoin(sheet.as_uri(), ref))
+            if ref[:5].lower() == "data:":
+                targets.append(ref)
+                break
+            parts = urlsplit(urljoin(base, ref) if base else ref)
             if parts.scheme == "file":
                 targets.append(Path(os.path.realpath(unquote(parts.path))))
             break
