@@ -110,10 +110,10 @@ class ConfinedFetcher(URLFetcher):
             for target in _imported(current, text):
                 if target in chain:
                     loop = " -> ".join(_name(p) for p in (*chain[chain.index(target):], target))
-                    raise BlockedResource(f"blocked resource: {_name(current)} imports {_name(target)}, which is "
+                    raise BlockedResource(f"blocked resource: {_name(current, full=True)} imports {_name(target)}, which is "
                                           f"already being imported ({loop}): remove the @import that loops back")
                 if len(chain) >= MAX_IMPORT_DEPTH:
-                    raise BlockedResource(f"blocked resource: {_name(current)}: @import nested more than "
+                    raise BlockedResource(f"blocked resource: {_name(current, full=True)}: @import nested more than "
                                           f"{MAX_IMPORT_DEPTH} stylesheets deep: import fewer levels")
                 pending.append((target, self._imported_bytes(target), (*chain, target)))
 
@@ -138,9 +138,11 @@ class ConfinedFetcher(URLFetcher):
             raise BlockedResource(f"blocked resource: {exc}") from None
 
 
-def _name(sheet: Path | str) -> str:
-    """A stylesheet as messages name it: a file by its name, a data: URL by its start."""
-    return sheet.name if isinstance(sheet, Path) else f"a data: stylesheet ({sheet[5:40]}...)"
+def _name(sheet: Path | str, full: bool = False) -> str:
+    """A stylesheet as messages name it: a file by its name (``full``: its path), a data: URL by its start."""
+    if isinstance(sheet, Path):
+        return str(sheet) if full else sheet.name
+    return f"a data: stylesheet ({sheet[5:40]}...)"
 
 
 def _imported(sheet: Path | str, data: bytes) -> list[Path | str]:
