@@ -11,6 +11,8 @@ under 7 pt, no placeholder or product name on the page.
 
 from __future__ import annotations
 
+import functools
+
 import re
 
 import pytest
@@ -54,14 +56,19 @@ def settings(lang: str, fallback: bool) -> Settings:
 def _photo_front_in_fallback(text: str, records) -> bool:
     """A card's photo front holds only the photo, the common and the scientific name: for a record
     with a photo and no name in the build's language, nothing on it is in that language."""
+    return text.split() in _photo_front_words(tuple(records))
+
+
+@functools.lru_cache(maxsize=8)
+def _photo_front_words(records: tuple) -> list[list[str]]:
     from wildpress.data.yamlsafe import load_file
 
+    fronts = []
     for record in records:
         data = load_file(record).data
         if data.get("photo") and isinstance(data["name"]["common"], str):
-            if text.split() == f"{data['name']['common']} {data['name']['scientific']}".split():
-                return True
-    return False
+            fronts.append(f"{data['name']['common']} {data['name']['scientific']}".split())
+    return fronts
 
 
 def build_and_check(records, tmp_path, lang, fallback, layout, size, orientation, limit):

@@ -76,18 +76,7 @@ class ConfinedFetcher(URLFetcher):
     def _data_url(self, url: str) -> URLFetcherResponse:
         """Decode a data: URL ourselves (size-capped) and check it like a file before WeasyPrint sees it."""
         shown = f"a data: URL ({url[5:40]}...)"
-        if len(url) > MAX_DATA_URL_CHARS:
-            raise BlockedResource(f"blocked resource: {shown} is longer than {MAX_DATA_URL_CHARS} characters; "
-                                  "put the picture in a file beside the layout instead")
-        try:
-            with urllib.request.urlopen(url) as response:  # the data: handler only: scheme checked above
-                data = response.read(MAX_RESOURCE_BYTES + 1)
-                mime = response.headers.get_content_type()
-        except (ValueError, OSError) as exc:
-            raise BlockedResource(f"blocked resource: {shown} cannot be decoded ({exc}); "
-                                  "check its base64 text") from None
-        if len(data) > MAX_RESOURCE_BYTES:
-            raise BlockedResource(f"blocked resource: {shown} holds more than {MAX_RESOURCE_BYTES} bytes")
+        data, mime = _decode_data_url(url, shown)
         kind = sniff(data)
         if kind or mime.startswith("image/"):
             problem = image_problem(data, shown)
@@ -119,23 +108,30 @@ class ConfinedFetcher(URLFetcher):
 
     def _imported_bytes(self, target: Path | str) -> bytes:
         """The text of an imported stylesheet: a confined file, or a data: URL decoded under its caps."""
-        if isinstance(target, str):
-            if len(target) > MAX_DATA_URL_CHARS:
-                raise BlockedResource(f"blocked resource: {_name(target)} is longer than {MAX_DATA_URL_CHARS} "
-                                      "characters")
-            try:
-                with urllib.request.urlopen(target) as response:  # a data: URL: the only kind kept as str
-                    data = response.read(MAX_RESOURCE_BYTES + 1)
-            except (ValueError, OSError) as exc:
-                raise BlockedResource(f"blocked resource: {_name(target)} cannot be decoded ({exc})") from None
-            if len(data) > MAX_RESOURCE_BYTES:
-                raise BlockedResource(f"blocked resource: {_name(target)} holds more than {MAX_RESOURCE_BYTES} bytes")
-            return data
+        if isinstance(target, str):  # a data: URL: the only kind kept as str
+            return _decode_data_url(target, _name(target))[0]
         try:
             real = self.confinement.check(target)
             return self.confinement.read_bytes(real)
         except Refused as exc:
             raise BlockedResource(f"blocked resource: {exc}") from None
+
+
+def _decode_data_url(url: str, shown: str) -> tuple[bytes, str]:
+    """(bytes, MIME type) of a data: URL, decoded here under the length and size caps."""
+    if len(url) > MAX_DATA_URL_CHARS:
+        raise BlockedResource(f"blocked resource: {shown} is longer than {MAX_DATA_URL_CHARS} characters; "
+                              "put it in a file beside the layout instead")
+    try:
+        with urllib.request.urlopen(url) as response:  # the data: handler only: callers checked the scheme
+            data = response.read(MAX_RESOURCE_BYTES + 1)
+            mime = response.headers.get_content_type()
+    except (ValueError, OSError) as exc:
+        raise BlockedResource(f"blocked resource: {shown} cannot be decoded ({exc}); "
+                              "check its base64 text") from None
+    if len(data) > MAX_RESOURCE_BYTES:
+        raise BlockedResource(f"blocked resource: {shown} holds more than {MAX_RESOURCE_BYTES} bytes")
+    return data, mime
 
 
 def _name(sheet: Path | str, full: bool = False) -> str:

@@ -87,13 +87,13 @@ def _key() -> bytes | None:
     if str(path) in _KEYS:
         return _KEYS[str(path)]
     try:
-        data = path.read_bytes() if path.is_file() and not path.is_symlink() else b""
+        data = _read_key(path)
         if len(data) < 32:
             path.parent.mkdir(parents=True, exist_ok=True)
             try:
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             except FileExistsError:  # made meanwhile by another process: use that one
-                data = path.read_bytes() if not path.is_symlink() else b""
+                data = _read_key(path)
             else:
                 data = secrets.token_hex(32).encode()
                 with os.fdopen(fd, "wb") as handle:
@@ -104,6 +104,19 @@ def _key() -> bytes | None:
         return None
     _KEYS[str(path)] = data[:64]
     return data[:64]
+
+
+def _read_key(path: Path) -> bytes:
+    """The key file's bytes through the confined reader (a regular file of at most 1 KiB, never a
+    link), or b"" when there is none yet."""
+    from ..safety.confine import Refused, read_regular
+
+    if path.is_symlink() or not path.exists():
+        return b""
+    try:
+        return read_regular(path, 1024)
+    except Refused:
+        return b""
 
 
 def mac_of(text: str) -> str | None:
