@@ -267,21 +267,32 @@ def new(target, name, force, species_out):
 @click.option("--sheet", help="XLSX: the sheet to read (default: the first).")
 @click.option("--force", is_flag=True, help="Replace existing species files and report.")
 @click.option("--report", type=click.Path(path_type=Path), help="Report file (default: OUT/import-report.txt).")
+@click.option("--prefer", type=click.Choice(["first", "last", "most-threatened", "least-threatened"]),
+              help="Which category a cell naming several keeps (default: none; the cell is reported).")
+@click.option("--photos", type=click.Path(path_type=Path),
+              help="Folder of photos matched to rows by scientific or common name (panthera-leo.jpg, lion.png).")
+@click.option("--allow-partial", is_flag=True,
+              help="Exit 0 even when rows were refused, cells left out or columns not imported.")
 @_reports_errors
-def import_(table, overrides, mapping, out_dir, separators, missing, key, sheet, force, report):
-    """Rows of a CSV, XLSX or JSON TABLE -> species files; every substitution and bad row in the report."""
+def import_(table, overrides, mapping, out_dir, separators, missing, key, sheet, force, report, prefer, photos,
+            allow_partial):
+    """Rows of a CSV, XLSX or JSON TABLE -> species files; one decision per column, problems grouped.
+
+    A species' identity is its scientific name: importing again updates the file that holds it.
+    """
+    from .data.import_report import counts_line, screen_lines
     from .data.importer import import_table
 
     result = import_table(table, out_dir, mapping=mapping, overrides=list(overrides), separators=list(separators),
-                          missing=list(missing), key=key, sheet=sheet, force=force, report=report)
-    for note in result.notes:
-        say(f"note: {note}")
-    for error in result.errors:
-        say(f"{table}: {error}")
-    say(f"wrote {len(result.written)} species files to {out_dir}; "
-        f"{len({e.row for e in result.errors})} rows not imported; "
-        f"{len(result.substitutions)} substitutions; report: {result.report}", err=False)
-    sys.exit(0 if result.ok else 1)
+                          missing=list(missing), key=key, sheet=sheet, force=force, report=report, prefer=prefer,
+                          photos=photos)
+    for line in screen_lines(result):
+        say(f"{table}: {line}")
+    say(f"{counts_line(result, out_dir)}; report: {result.report}", err=False)
+    if result.partial and not allow_partial:
+        say(f"{table}: not all of the table was imported (see above); fix it and import again, or accept "
+            "it with --allow-partial")
+        sys.exit(1)
 
 
 @main.command(cls=SectionedCommand)

@@ -89,6 +89,9 @@ OPTION_SECTIONS: dict[str, str] = {
     "import --key": INPUT,
     "import --sheet": INPUT,
     "import --report": OUTPUT,
+    "import --prefer": INPUT,
+    "import --photos": INPUT,
+    "import --allow-partial": OUTPUT,
     # serve
     "serve --port": OUTPUT,
     "serve --host": OUTPUT,

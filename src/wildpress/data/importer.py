@@ -15,33 +15,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-
 from ..errors import UsageError, WildpressError
 from ..safety.confine import Confinement, Refused, read_regular
 from ..safety.outputs import OutputFolder
-from .schema import MAX_ID, SPECIES_SCHEMA, UNITS
-from .cleaning import (REPORT_HEADER, FIELDS, UNIT_WORDS, _QUANTITY, Substitution, RowError, Target, ImportResult, fold, slug, Options, _Row)
+from .cells import inverted
+from .cleaning import REPORT_HEADER, FIELDS, PREFER, UNIT_WORDS, _QUANTITY, RowError, Target, ImportResult, fold, Options
+from .columns import Decision, decide
+from .import_photos import PhotoLinker, photo_index
+from .import_report import report_text, rows_text
+from .import_rows import Planner, row_record
+from .reimport import existing_species
+from .schema import UNITS
 from .tables import QUOTE_CHARS, Table, quote_cell, read_table
 from .yamlsafe import YAMLProblem, load_file
-
-
-# Column names (folded) that mean a field although they are not spelled like it.
-ALIASES = {
-    "common": "name.common", "name": "name.common", "commonname": "name.common", "vernacularname": "name.common",
-    "species": "name.scientific", "scientific": "name.scientific", "scientificname": "name.scientific",
-    "binomial": "name.scientific", "latinname": "name.scientific", "taxon": "name.scientific",
-    "othernames": "name.other", "synonyms": "name.other",
-    "status": "status.category", "iucn": "status.category", "iucnstatus": "status.category",
-    "redlist": "status.category", "redlistcategory": "status.category", "redliststatus": "status.category", "category": "status.category",
-    "conservation": "status.category", "conservationstatus": "status.category", "iucncategory": "status.category",
-    "assessmentyear": "status.year", "group": "taxon.group", "class": "taxon.class", "order": "taxon.order",
-    "family": "taxon.family", "countries": "range.countries", "country": "range.countries",
-    "range": "range.countries", "rangecountries": "range.countries", "distribution": "range.countries",
-    "region": "range.region", "population": "population.text", "trend": "population.trend",
-    "populationtrend": "population.trend", "facts": "quick_facts", "quickfacts": "quick_facts",
-    "source": "sources", "website": "links.more_info", "url": "links.more_info", "donate": "links.donate",
-}
 
 
 def parse_target(spec: str | dict, where: str) -> Target | None:
@@ -84,10 +70,14 @@ def load_mapping(path: Path | None, confinement: Confinement, overrides: list[st
         if not isinstance(doc, dict):
             raise UsageError(f"{path}: a mapping file is a mapping with `columns:` (and optional separators, "
                              "missing, defaults, source)")
-        unknown = set(doc) - {"columns", "separators", "missing", "defaults", "source"}
+        unknown = set(doc) - {"columns", "separators", "missing", "defaults", "source", "prefer"}
         if unknown:
             raise UsageError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; use columns, separators, "
-                             "missing, defaults, source")
+                             "missing, defaults, source, prefer")
+        if doc.get("prefer") is not None:
+            if doc["prefer"] not in PREFER:
+                raise UsageError(f"{path}: prefer: write one of {', '.join(PREFER)}")
+            opts.prefer = doc["prefer"]
         for column, spec in (doc.get("columns") or {}).items():
             opts.columns[str(column)] = parse_target(spec, f"{path}: columns.{column}")
         if doc.get("separators"):
@@ -95,7 +85,12 @@ def load_mapping(path: Path | None, confinement: Confinement, overrides: list[st
         opts.missing |= {str(m).strip().lower() for m in doc.get("missing") or []}
         for key, value in (doc.get("defaults") or {}).items():
             parse_target(key, f"{path}: defaults.{key}")
-            opts.defaults[str(key)] = str(value)
+            if str(key) in ("photo.credit", "photo.licence", "photo.alt"):  # only for rows that have a photo
+                opts.photo_defaults[str(key)] = str(value)
+            elif str(key) in ("photo.file", "gallery"):
+                raise UsageError(f"{path}: defaults.{key}: a photo is per row (a photo column or --photos DIR)")
+            else:
+                opts.defaults[str(key)] = str(value)
         if doc.get("source") is not None:
             src = doc["source"]
             opts.source = {"title": src} if isinstance(src, str) else dict(src)
@@ -108,41 +103,6 @@ def load_mapping(path: Path | None, confinement: Confinement, overrides: list[st
         opts.separators = list(separators)
     opts.missing |= {m.strip().lower() for m in missing or []}
     return opts
-
-
-def _match_columns(table: Table, opts: Options, result: ImportResult) -> dict[str, Target]:
-    """Column -> target: the mapping first, then columns named like a field."""
-    mapped: dict[str, Target] = {}
-    leaves: dict[str, list[str]] = {}
-    for f in FIELDS:
-        leaves.setdefault(fold(f.split(".")[-1]), []).append(f)
-    by_fold = {k: v[0] for k, v in leaves.items() if len(v) == 1} | {fold(f): f for f in FIELDS} | ALIASES
-    unknown = [c for c in opts.columns if c not in table.columns and fold(c) not in {fold(t) for t in table.columns}]
-    if unknown:
-        raise UsageError(f"{table.name}: the mapping names columns the table does not have: {', '.join(unknown)}; "
-                         f"its columns are {', '.join(table.columns)}")
-    explicit = {fold(c): t for c, t in opts.columns.items()}
-    for column in table.columns:
-        if fold(column) in explicit:
-            if explicit[fold(column)] is not None:
-                mapped[column] = explicit[fold(column)]
-        elif fold(column) in by_fold and by_fold[fold(column)] not in {t.field for t in mapped.values()}:
-            mapped[column] = Target(by_fold[fold(column)])
-    if "name.scientific" not in {t.field for t in mapped.values()}:
-        genus = next((c for c in table.columns if fold(c) == "genus" and c not in mapped), None)
-        if genus:  # a genus column and no species column: genus-level records, said so in the report
-            mapped[genus] = Target("name.scientific")
-            result.notes.append(f"no scientific-name column: column {genus!r} gives genus-level names")
-    left = [c for c in table.columns if c not in mapped and fold(c) not in explicit]
-    for column in left:
-        target = _numeric_column(table, column, opts)
-        if isinstance(target, Target):
-            mapped[column] = target
-            result.notes.append(f"column {column!r} holds figures: imported as {target.field} in {target.unit}")
-        else:
-            result.notes.append(f"column {column!r} not imported ({target}); map it with --map '{column}=FIELD' "
-                                f"or set it to ignore in the mapping file")
-    return mapped
 
 
 def _numeric_column(table: Table, column: str, opts: Options) -> Target | str:
@@ -160,125 +120,110 @@ def _numeric_column(table: Table, column: str, opts: Options) -> Target | str:
     return Target(f"measurements.{key}", unit)
 
 
-def _schema_errors(data: dict) -> list[str]:
-    import jsonschema
-
-    validator = jsonschema.Draft202012Validator(SPECIES_SCHEMA)
-    out = []
-    for err in sorted(validator.iter_errors(data), key=lambda e: list(e.path)):
-        where = ".".join(str(p) for p in err.path) or "record"
-        out.append(f"{where}: {err.message}")
-    return out
-
-
-def _dump(data: dict, table: str, label: str) -> bytes:
-    order = list(SPECIES_SCHEMA["properties"])
-    data = {k: data[k] for k in sorted(data, key=lambda k: order.index(k) if k in order else len(order))}
-    head = f"# Imported by `wildpress import` from {table}, {label}. Check it, then edit freely.\n"
-    return (head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)).encode()
-
-
-def _row_record(label: str, cells: dict, opts, columns: dict, source: dict, result: ImportResult,
-                marked: dict) -> dict | None:
-    """The species record of one row, checked against the schema; None (its errors in ``result``) if bad.
-    Missing-value markers met are counted in ``marked`` by (column, value)."""
-    row = _Row(label, opts, result)
-    if "" in cells and len(cells) == 1:
-        result.errors.append(RowError(label, "", cells[""]))
-        return None
-    for path, value in opts.defaults.items():
-        row.cell("(default)", parse_target(path, "defaults"), value)
-    for column, target in columns.items():
-        value = cells.get(column)
-        if row.missing(value):
-            if target.field == "status.category":
-                row.sub(column, value or "", "(no status)", "no category given: no status is printed")
-            elif value:
-                marked.setdefault((column, value), []).append(label)
+def _match_columns(table: Table, opts: Options, result: ImportResult) -> dict[str, Target]:
+    """Column -> target, one reported decision per column (see :mod:`wildpress.data.columns`)."""
+    unknown = [c for c in opts.columns if c not in table.columns and fold(c) not in {fold(t) for t in table.columns}]
+    if unknown:
+        raise UsageError(f"{table.name}: the mapping names columns the table does not have: {', '.join(unknown)}; "
+                         f"its columns are {', '.join(table.columns)}")
+    decisions = decide(table, {fold(c): t for c, t in opts.columns.items()}, opts.missing)
+    decided = {d.column for d in decisions}
+    for column in table.columns:
+        if column in decided:
             continue
-        row.cell(column, target, value)
-    data = row.data
-    if "status" in data and "category" not in data["status"]:
-        data.pop("status")  # a scope without a category (or a not-assessed record) prints nothing
-    name = data.setdefault("name", {})
-    if "scientific" not in name and not any(e.column and columns.get(e.column, Target("")).field ==
-                                            "name.scientific" for e in row.errors):
-        sci_col = next((c for c, t in columns.items() if t.field == "name.scientific"), "")
-        row.error(sci_col, "no scientific name: every species file needs one ('Genus species' or a genus)")
-    if "common" not in name and "scientific" in name:
-        name["common"] = name["scientific"]
-        common_col = next((c for c, t in columns.items() if t.field == "name.common"), "(none)")
-        row.sub(common_col, "", name["scientific"], "no common name: the scientific name is used")
-    data.setdefault("sources", [dict(source)])
-    if not row.errors:
-        row.errors += [RowError(label, "", f"{msg}") for msg in _schema_errors(data)]
-    if row.errors:
-        result.errors += row.errors
-        return None
-    return data
+        target = _numeric_column(table, column, opts)
+        if isinstance(target, Target):
+            decisions.append(Decision(column, target, f"its cells are figures in {target.unit}"))
+        else:
+            decisions.append(Decision(column, None, f"{target}; map it with --map '{column}=FIELD' or set it to "
+                                                    "ignore in the mapping file", dropped=True))
+    order = {c: i for i, c in enumerate(table.columns)}
+    result.decisions = sorted(decisions, key=lambda d: order[d.column])
+    mapped = {d.column: d.target for d in result.decisions if d.target}
+    fields = {t.field for t in mapped.values()}
+    if "name.scientific" not in fields and "name.genus" in fields:
+        genus = next(c for c, t in mapped.items() if t.field == "name.genus")
+        result.notes.append(f"no scientific-name column: column {genus!r} gives "
+                            + ("the names with the epithet column" if "name.epithet" in fields else
+                               "genus-level names"))
+    return mapped
+
+
+def _inverted_names(table: Table, columns: dict[str, Target], opts: Options, result: ImportResult) -> None:
+    """A common-name column written head first ('Tiger, Amur') throughout is turned around, with a note."""
+    column = next((c for c, t in columns.items() if t.field == "name.common"), None)
+    if column is None:
+        return
+    values = [v.strip() for _, row in table.rows if (v := row.get(column)) and v.strip().lower() not in opts.missing]
+    turned = [inverted(v) for v in values]
+    if len(values) >= 2 and sum(t is not None for t in turned) >= 0.6 * len(values):
+        opts.invert_common = True
+        example = next(f"{v!r} -> {t!r}" for v, t in zip(values, turned) if t)
+        result.notes.append(f"column {column!r} writes names head first ({example}): they are turned around")
 
 
 def import_table(table_path: Path | str, out_dir: Path | str = "data/species", mapping: Path | None = None,
                  overrides: list[str] | None = None, separators: list[str] | None = None,
                  missing: list[str] | None = None, key: str | None = None, sheet: str | None = None,
-                 force: bool = False, report: Path | None = None, cwd: Path | None = None) -> ImportResult:
+                 force: bool = False, report: Path | None = None, cwd: Path | None = None,
+                 prefer: str | None = None, photos: Path | None = None) -> ImportResult:
     """Import every row of ``table_path`` into ``out_dir``; returns what was written, errors and substitutions."""
     table_path, out_dir, cwd = Path(table_path), Path(out_dir), Path(cwd or Path.cwd())
     OutputFolder(out_dir).check()  # a linked output folder is refused before anything is read
-    confinement = Confinement.for_project(cwd, [table_path] + ([mapping] if mapping else []))
+    named = [table_path] + ([mapping] if mapping else []) + ([photos] if photos else [])
+    confinement = Confinement.for_project(cwd, named)
     opts = load_mapping(Path(mapping) if mapping else None, confinement, list(overrides or []), separators, missing)
+    opts.prefer = prefer or opts.prefer
     table = read_table(table_path, confinement, key=key, sheet=sheet)
     result = ImportResult(table.name)
     columns = _match_columns(table, opts, result)
     fields = {t.field for t in columns.values()}
-    for need in ("name.scientific",):
-        if need not in fields and need not in opts.defaults:
-            raise UsageError(f"{table.name}: no column holds {need}; its columns are {', '.join(table.columns)}; "
-                             f"map one with --map 'COLUMN={need}'")
+    if not fields & {"name.scientific", "name.genus"} and "name.scientific" not in opts.defaults:
+        raise UsageError(f"{table.name}: no column holds scientific names; its columns are "
+                         f"{', '.join(table.columns)}; map one with --map 'COLUMN=name.scientific'")
     if "status.category" not in fields:
         result.notes.append("no column holds an IUCN category: the species files have no status, and print none")
     source = opts.source or {"title": f"Imported from {table.name}"}
     if "sources" not in fields:
         result.notes.append(f"every species cites {source['title']!r}" + ("" if opts.source else
                             " (the table itself: add the real sources later)"))
-    ids: dict[str, str] = {}
+    _inverted_names(table, columns, opts, result)
+    try:
+        index = photo_index(Path(photos) if photos else None, confinement)
+    except (Refused, OSError) as exc:
+        raise UsageError(f"--photos {photos}: {getattr(exc, 'reason', None) or exc.strerror or exc}") from None
+    linker = PhotoLinker(table_path.parent, out_dir, confinement, index, opts.photo_defaults)
+    existing, result.duplicates = existing_species(out_dir, confinement)
+    planner = Planner(out_dir, table.name, fields | set(opts.defaults), existing, force, result)
     marked: dict[tuple[str, str], list[str]] = {}
-    planned: list[tuple[Path, bytes, str, str]] = []
     for label, cells in table.rows:
-        seen = (len(result.errors), len(result.substitutions))
-        data = _row_record(label, cells, opts, columns, source, result, marked)
+        seen = (len(result.errors), len(result.substitutions), len(result.dropped))
+        data = row_record(label, cells, opts, columns, source, result, marked, linker)
         _shorten_quotes(result, seen, cells)
-        if data is None:
-            continue
-        name = data["name"]
-        base = data.pop("id", None) or slug(str(name["common"] if isinstance(name["common"], str)
-                                                else next(iter(name["common"].values())))) or slug(name["scientific"])
-        species_id, n = base, 2
-        while species_id.casefold() in ids:
-            species_id = f"{base[:MAX_ID - 4]}-{n}"
-            n += 1
-        if species_id != base:
-            result.substitutions.append(Substitution(label, "id", base, species_id,
-                                                     f"the id {base!r} is already used by {ids[base]}"))
-        ids[species_id.casefold()] = label
-        planned.append((out_dir / f"{species_id}.yaml", _dump(data, table.name, label), label, species_id))
+        if data is not None:
+            planner.add(label, data)
     for (column, value), labels in marked.items():
         result.notes.append(f"column {column!r}: {value!r} is a missing-value marker in {len(labels)} rows "
                             f"({', '.join(labels[:3])}{', …' if len(labels) > 3 else ''}): left out")
-    folder = OutputFolder(out_dir).check()  # never written through a link (a linked data/species)
-    for path, data, label, _ in planned:
-        if (path.exists() or path.is_symlink()) and not force:
-            result.errors.append(RowError(label, "", f"{path} exists; not overwriting it (use --force)"))
-            continue
-        try:
-            folder.write(path.name, data, force=True)
-        except WildpressError as exc:
-            result.errors.append(RowError(label, "", str(exc)))
-            continue
-        result.written.append(path)
+    if (index or "photo.file" in fields) and linker.without:
+        result.notes.append(f"{len(linker.without)} rows have no photo: {rows_text(linker.without, 10)}")
+    _write_planned(planner.plans, out_dir, result)
     result.report = Path(report) if report else out_dir / "import-report.txt"
     _write_report(result, force, OutputFolder(result.report.parent).check())
     return result
+
+
+def _write_planned(plans: list, out_dir: Path, result: ImportResult) -> None:
+    folder = OutputFolder(out_dir).check()  # never written through a link (a linked data/species)
+    for plan in plans:
+        try:
+            folder.write(plan.path.name, plan.data, force=True)
+        except WildpressError as exc:
+            result.errors.append(RowError(plan.label, "", str(exc)))
+            continue
+        result.written.append(plan.path)
+        if plan.update:
+            result.updated.append(plan.path)
 
 
 def _short_text(text: str, cells: dict) -> str:
@@ -291,9 +236,9 @@ def _short_text(text: str, cells: dict) -> str:
     return text
 
 
-def _shorten_quotes(result: ImportResult, seen: tuple[int, int], cells: dict) -> None:
+def _shorten_quotes(result: ImportResult, seen: tuple[int, int, int], cells: dict) -> None:
     """Reports and messages quote at most QUOTE_CHARS characters of a cell: shorten what this row added."""
-    for error in result.errors[seen[0]:]:
+    for error in result.errors[seen[0]:] + result.dropped[seen[2]:]:
         error.reason = _short_text(error.reason, cells)
     for sub in result.substitutions[seen[1]:]:
         for name in ("before", "after"):
@@ -314,4 +259,4 @@ def _write_report(result: ImportResult, force: bool, folder: "OutputFolder") -> 
         if not ours:
             raise WildpressError(f"{path} exists and is not an import report; not overwriting it "
                                  "(use --report FILE or --force)")
-    folder.write(path.name, result.text().encode(), force=True)
+    folder.write(path.name, report_text(result).encode(), force=True)

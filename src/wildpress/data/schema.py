@@ -179,6 +179,9 @@ SPECIES_SCHEMA: dict = {
                         "description": "Binomial or trinomial, printed in italics; a genus-level record gives the genus "
                                        "alone or with `sp.`/`spp.`.",
                     },
+                    "authority": {**_SHORT, "description": "Who named it and when, as taxonomists write it: "
+                                                           "'(Schreber, 1774)', 'Linnaeus, 1758'; printed small "
+                                                           "after the scientific name where a layout has room."},
                     "other": {**_TEXT_LIST, "description": "Other common names."},
                 },
                 ["common", "scientific"],
