@@ -190,3 +190,13 @@ def test_a_project_that_translates_every_plural_message_brings_its_own_rule(tmp_
     # The project's two-form rule runs: 5 picks its form 1 (the bundled rule would pick form 2).
     assert merged.ngettext(singular, plural, 5) == plural
     assert merged.ngettext(singular, plural, 1) == singular
+
+
+def test_a_string_without_its_closing_quote_is_refused_at_its_line(tmp_path):
+    message = _refusal(tmp_path, 'msgid "Up to {}\nmsgstr "Bis zu {}"\n')
+    assert message.startswith(f"{tmp_path}/locale/en.po:6: a string not closed with a quote mark"), message
+
+
+def test_a_message_translated_twice_is_refused_naming_both_lines(tmp_path):
+    message = _refusal(tmp_path, 'msgid "Up to {}"\nmsgstr "Bis zu {}"\n\nmsgid "Up to {}"\nmsgstr "Max. {}"\n')
+    assert "msgid 'Up to {}' is translated twice (lines 6 and 9); keep one" in message, message

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -255,3 +256,27 @@ def test_capped_tables_in_a_real_process_under_400_mb(tmp_path):
     run = subprocess.run([sys.executable, "-m", "wildpress", "import", "dim.xlsx", "--out", "species"], cwd=tmp_path,
                          capture_output=True, text=True, timeout=60, preexec_fn=cap_memory, env=env)
     assert run.returncode == 0 and "wrote 1 species files" in run.stdout, run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"common name,common name,scientific name\nA,B,Vulpes vulpes\n",
+     "row 1: columns 1 and 2 are both named 'common name'; rename one"),
+    (b"common name,scientific name\n", "the table has a header ('common name', 'scientific name') but no rows"),
+    (b"common name,scientific name\nR\xc3\xa9d fox,Vulpes lagopus\nR\xe9d fox,Vulpes vulpes\n",
+     "line 3 is not UTF-8 though other lines are (the table mixes encodings)"),
+])
+def test_tables_that_would_lose_or_garble_cells_are_refused_with_the_place(tmp_path, monkeypatch, content, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "t.csv").write_bytes(content)
+    with pytest.raises(TableError, match=re.escape(message)):
+        import_table("t.csv", "data/species")
+    assert not (tmp_path / "data" / "species").exists() or not any((tmp_path / "data" / "species").glob("*.yaml"))
+
+
+def test_control_characters_in_cells_never_reach_a_species_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "t.csv").write_text("common name,scientific name\n\"Red\x1b[31m fox\x07\",Vulpes vulpes\n")
+    result = import_table("t.csv", "data/species")
+    text = (tmp_path / "data" / "species" / "red-fox.yaml").read_text()
+    assert "\x1b" not in text and "\x07" not in text and "common: Red fox" in text
+    assert any("control characters removed" in s.why for s in result.substitutions)

@@ -111,6 +111,16 @@ def test_a_cmyk_photo_prints_in_its_colours(tmp_path):
     assert _close(pixel, (40, 160, 60), 45), pixel  # green, not inverted or magenta
 
 
+def test_an_svg_photo_prints_as_drawn_at_the_default_photo_ppi(tmp_path):
+    photo = tmp_path / "sp" / "drawing.svg"
+    photo.parent.mkdir()
+    photo.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4000" height="3000">'
+                     '<rect width="4000" height="3000" fill="rgb(40,160,60)"/></svg>')
+    result = build([_species(tmp_path / "sp", "drawing", photo)], ["factsheet"], ["a4"], tmp_path / "out")
+    hero = _hero(result.outputs[0].path)  # before: "UnidentifiedImageError" when photos were downsampled
+    assert _close(hero.getpixel((hero.width // 2, hero.height // 2)), (40, 160, 60), 30)
+
+
 def test_transparent_areas_take_the_panel_colour(tmp_path):
     image = Image.new("RGBA", (1200, 600), (0, 0, 0, 0))
     image.paste((250, 200, 20, 255), (600, 0, 1200, 600))  # opaque yellow right half

@@ -143,7 +143,7 @@ def test_tile_command_and_build_tile(a1_poster, tmp_path):
     assert (tmp_path / "b" / "red-fox-poster-a2-tiled-a4.pdf").exists()
     not_pdf = tmp_path / "x.pdf"
     not_pdf.write_text("hello")
-    assert CliRunner().invoke(main, ["tile", str(not_pdf)]).exit_code == 2
+    assert CliRunner().invoke(main, ["tile", str(not_pdf)]).exit_code == 1  # bad input data, not usage
 
 
 def test_tiled_file_keeps_the_posters_metadata(a1_poster):

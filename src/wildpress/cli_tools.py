@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import json
 from pathlib import Path
 
@@ -76,7 +78,7 @@ def schema(markdown):
 @_reports_errors
 def tile(poster, sheet, overlap, margin, out_path, force):
     """Split POSTER (a PDF) across small sheets, with an assembly map first."""
-    from .errors import UsageError
+    from .errors import UsageError, WildpressError
     from .safety.outputs import OutputFolder
     from .printing.sizes import MM, parse_length
     from .printing.sizes import get_size
@@ -101,7 +103,9 @@ def tile(poster, sheet, overlap, margin, out_path, force):
             raise
         raise UsageError(f"{poster}: cannot read it as a PDF ({exc})") from None
     except Exception as exc:  # pikepdf: not a PDF, encrypted, damaged
-        raise UsageError(f"{poster}: cannot read it as a PDF ({exc})") from None
+        reason = re.sub(r"^(?:stream )?<[^>]*>:\s*", "", str(exc)).strip() or type(exc).__name__
+        raise WildpressError(f"{poster}: cannot read it as a PDF ({reason}); tile a PDF that wildpress or another "
+                        "program wrote whole") from None
     path = Path(out_path or poster.with_name(f"{poster.stem}-tiled-{size.name}.pdf"))
     path = OutputFolder(path.parent, explicit=True).write(path.name, data, force)
     say(f"wrote {path}: assembly map + {count} sheet(s) of {size.label}", err=False)
@@ -132,7 +136,7 @@ def sizes():
 @_reports_errors
 def layouts():
     """List available layouts, their sizes and options."""
-    from .errors import UsageError
+    from .errors import UsageError, WildpressError
     from .layout.layouts import available, load_layout
 
     for name in available(Path.cwd()):

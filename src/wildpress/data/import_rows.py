@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from .cleaning import ImportResult, Options, RowError, Target, slug
+from .printable import UNPRINTABLE, strip_unprintable
 from .reimport import Existing, diff, identity, merge
 from .row import Row
 from .schema import MAX_ID, SPECIES_SCHEMA
@@ -78,6 +79,10 @@ def row_record(label: str, cells: dict, opts: Options, columns: dict[str, Target
         row.cell("(default)", Target(path), value)
     for column, target in columns.items():
         value = cells.get(column)
+        if value and UNPRINTABLE.search(value):
+            clean = strip_unprintable(value)
+            row.sub(column, value, clean, "control characters removed: they cannot be printed")
+            value = clean
         unknown_trend = target.field == "population.trend" and (value or "").strip().lower() == "unknown"
         if row.missing(value) and not unknown_trend:
             if target.field == "status.category":

@@ -118,7 +118,7 @@ def _obj(properties: dict, required: list[str] | None = None, **extra: Any) -> d
 
 _PHOTO = _obj(
     {
-        "file": {**_SHORT, "description": "Image path relative to the species file "
+        "file": {**_SHORT, "minLength": 1, "description": "Image path relative to the species file "
                                           "(inside the project folder)."},
         "credit": {**_SHORT, "description": "Photographer or owner."},
         "licence": {**_SHORT, "description": "Short licence name, e.g. 'CC BY 4.0'."},

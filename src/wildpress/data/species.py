@@ -25,6 +25,7 @@ from .schema import MEASUREMENT_KEYS
 from ..safety.confine import Confinement, Refused
 from . import countries
 from .schema import ID_PATTERN, IUCN_CATEGORIES, MAX_GALLERY, MAX_ID, SPECIES_SCHEMA, UNITS
+from .printable import unprintable
 from .yamlsafe import Located, YAMLProblem, format_path, load_file
 from .messages import (
     _schema_at, _yaml_type, _TYPE_WORDS, _describe, _known_keys, _OWN_ANYOF, _limit_message, _text_message, _COUNTRY_PATTERN, _unit_hint, _enum_hint, _country_hint, _field_hint,
@@ -311,7 +312,7 @@ def _check(file: Path, allowed_roots: list[Path] | None,
     if problems:
         return None, problems, _id_of(file, doc.data)
     _coerce_plain_scalars(doc)
-    problems = _schema_problems(doc)
+    problems = _schema_problems(doc) + unprintable(doc)
     problems += _semantic_problems(doc, confinement)  # always: every problem of the file in one pass
     problems = list(dict.fromkeys(problems))
     problems.sort(key=lambda p: (p.line or 0, p.column or 0))

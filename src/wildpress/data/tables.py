@@ -121,10 +121,16 @@ def check_header(names: list[str], path: Path) -> None:
     named = [n for n in names if n]
     if len(named) > MAX_COLUMNS:
         raise TableTooLarge(f"{path}: row 1: {len(named)} named columns; at most {MAX_COLUMNS}")
+    seen: dict[str, int] = {}
     for number, name in enumerate(names, start=1):
         if len(name) > MAX_COLUMN_NAME_CHARS:
             raise TableTooLarge(f"{path}: row 1, column {number}: a column name of {len(name)} characters "
                                 f"({quote_cell(name, 60)}); at most {MAX_COLUMN_NAME_CHARS}")
+        key = name.strip().casefold()
+        if key and key in seen:  # the second would silently replace the first in every row
+            raise TableError(f"{path}: row 1: columns {seen[key]} and {number} are both named {quote_cell(name, 60)}; "
+                             "rename one (or delete it) and import again")
+        seen[key] = number
 
 
 class _CappedLines:
@@ -201,18 +207,38 @@ def _from_csv(data: bytes, path: Path) -> tuple[list[str], list[tuple[str, dict]
             try:
                 return _csv_rows(data, path, encoding)
             except UnicodeDecodeError:
+                _refuse_mixed(data, path)
                 continue
         raise TableError(f"{path}: not UTF-8 or Windows-1252 text; save the table as CSV UTF-8")
     finally:
         csv.field_size_limit(previous)
 
 
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+
+
+def _refuse_mixed(data: bytes, path: Path) -> None:
+    """Text that is not UTF-8 but holds UTF-8 sequences mixes encodings: decoding it all as Windows-1252
+    would garble the UTF-8 rows ('RÃ©d fox') without a word, so it is refused, naming the first bad line."""
+    if not _UTF8_SEQUENCE.search(data):
+        return
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise TableError(f"{path}: line {line} is not UTF-8 though other lines are (the table mixes encodings); "
+                         "save the table as CSV UTF-8 and import again") from None
+
+
 def _decode(data: bytes, path: Path) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        _refuse_mixed(data, path)
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        pass
     raise TableError(f"{path}: not UTF-8 or Windows-1252 text; save the table as CSV UTF-8")
 
 
@@ -237,5 +263,8 @@ def read_table(path: Path | str, confinement: Confinement | None = None, key: st
     else:
         columns, rows = from_json(_decode(data, path), path, key)
     del data
+    if not rows:
+        raise TableError(f"{path}: the table has a header ({', '.join(quote_cell(c, 40) for c in columns[:6] if c)}"
+                         f"{', …' if len(columns) > 6 else ''}) but no rows of data")
     return Table(path.name, [c for c in columns if c], rows)
 

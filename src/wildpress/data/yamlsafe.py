@@ -197,7 +197,13 @@ def load_text(text: str, file: Path | str) -> Located:
         return _parse(_Loader, text, file)
     except yaml.MarkedYAMLError as exc:
         raise YAMLProblem(_syntax_problem(exc, file, text)) from None
-    except yaml.YAMLError as exc:  # reader errors (bad bytes) have no MarkedYAMLError base
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses: say where, and which
+        before = text[:exc.position]
+        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        raise YAMLProblem(Problem(file, line, col, "", f"holds the control character U+{char:04X}, which a species "
+                                                       "file cannot hold; remove it")) from None
+    except yaml.YAMLError as exc:  # other reader errors have no MarkedYAMLError base
         raise YAMLProblem(Problem(file, None, None, "", f"invalid YAML: {exc}")) from None
     except RecursionError:
         raise YAMLProblem(Problem(file, None, None, "", f"nesting deeper than {MAX_DEPTH} levels")) from None
@@ -342,8 +348,17 @@ def load_file(file: Path | str, confinement=None) -> Located:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise YAMLProblem(Problem(file, None, None, "", f"not UTF-8 text (byte {exc.start})")) from None
+        raise YAMLProblem(Problem(file, None, None, "", not_utf8(raw, exc.start))) from None
     return load_text(text, file)
+
+
+def not_utf8(raw: bytes, start: int) -> str:
+    """Why bytes are not UTF-8, in words a user can act on (UTF-16 and Latin-1 are the usual culprits)."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "is UTF-16 text; save it as UTF-8 (in most editors: Save as, encoding UTF-8)"
+    before = raw[:start]
+    line = before.count(b"\n") + 1
+    return f"not UTF-8 text (line {line}, byte {start}); save it as UTF-8"
 
 
 def format_path(path: tuple) -> str:

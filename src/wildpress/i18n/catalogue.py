@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -107,6 +108,41 @@ class _GuardedCatalog(Catalog):
                                               f"e.g. {PLURAL_EXAMPLE}")
         Catalog.mime_headers.fset(self, headers)
 
+    def __setitem__(self, id, message) -> None:
+        """Babel merges a message translated twice; the second would silently win, so it is refused."""
+        key = self._key_for(id, message.context)
+        if key and key in self._messages and getattr(message, "lineno", None):
+            first = self._messages[key].lineno
+            english = id[0] if isinstance(id, tuple) else id
+            raise _PoMistake(message.lineno, f"msgid {english!r} is translated twice (lines {first} and "
+                                             f"{message.lineno}); keep one")
+        Catalog.__setitem__(self, id, message)
+
+
+class _PoMistake(Exception):
+    def __init__(self, line: int, reason: str):
+        super().__init__(reason)
+        self.line = line
+
+
+_PO_KEYWORD = re.compile(r"^(?:msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+(.*)$")
+_PO_STRING = re.compile(r'^"(?:[^"\\]|\\.)*"$')
+
+
+def _check_quotes(text: str) -> None:
+    """Every string of the file opens and closes with a quote mark (Babel would cut a character off one
+    that does not, and the translation would print without it)."""
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        keyword = _PO_KEYWORD.match(line)
+        value = keyword[1].strip() if keyword else line
+        if not _PO_STRING.match(value):
+            what = "a string not closed with a quote mark" if value.startswith('"') else \
+                "neither msgid/msgstr nor a quoted string"
+            raise _PoMistake(number, f"{what}: {value[:60]!r}; write strings as \"text\"")
+
 
 def _header_line(text: str) -> int | None:
     """The line of the Plural-Forms header (the first quoted line naming it)."""
@@ -167,7 +203,10 @@ def _read_po(text: str, file: Path, locale: Locale | None) -> Catalog:
     """Babel's ``read_po``, with the Plural-Forms count checked before Babel acts on it."""
     catalog = _GuardedCatalog(locale=locale)
     try:
+        _check_quotes(text)
         PoFileParser(catalog, abort_invalid=True).parse(io.StringIO(text))
+    except _PoMistake as exc:
+        raise LayoutError(f"{file}:{exc.line}: {exc}") from None
     except _PluralFormsRefused as exc:
         line = _header_line(text)
         raise LayoutError(f"{file}{f':{line}' if line else ''}: {exc}") from None

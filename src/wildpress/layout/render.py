@@ -153,6 +153,11 @@ class Renderer:
             raise LayoutError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from None
         except TemplateLimit as exc:
             raise LayoutError(f"layout '{layout.name}': {location(exc)}{exc}") from None
+        except jinja2.TemplateNotFound as exc:
+            folders = ", ".join(str(f) for f in layout.folders)
+            raise LayoutError(f"layout '{layout.name}': {_template_location(exc)}template {exc.name!r} not found: "
+                              f"include, import and extends name a file inside the layout folders ({folders}), "
+                              "by its path relative to them") from None
         except jinja2.TemplateError as exc:
             raise LayoutError(f"layout '{layout.name}': {_template_location(exc)}{exc}") from None
         except RecursionError as exc:

@@ -205,7 +205,8 @@ class PhotoSlots:
         species = self._files.get(species_id) if species_id else next(iter(self._files.values()))
         source = (species.file.parent / photo["file"])
         focal = photo.get("focal_point") or {"x": 0.5, "y": 0.5}
-        if self._ppi <= 0:  # --photo-ppi 0: embed the original as it is (for comparison; large files)
+        vector = source.suffix.lower() == ".svg"  # drawn at any size: never rasterised here (the fetcher checks it)
+        if self._ppi <= 0 or vector:  # --photo-ppi 0: embed the original as it is (for comparison; large files)
             real = self._confinement.check(source, asker=species.file)
             return {"src": real.absolute().as_uri(), "position": f"{focal['x'] * 100:.1f}% {focal['y'] * 100:.1f}%",
                     "focal_x": focal["x"], "focal_y": focal["y"], "ppi": 0.0}

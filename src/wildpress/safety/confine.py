@@ -167,4 +167,7 @@ class Confinement:
         try:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise Refused(path, f"{path} is not UTF-8 text (byte {exc.start})", asker) from None
+            utf16 = " (it is UTF-16)" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+            line = data[:exc.start].count(b"\n") + 1
+            raise Refused(path, f"{path} is not UTF-8 text{utf16} (line {line}, byte {exc.start}); save it as UTF-8",
+                          asker) from None

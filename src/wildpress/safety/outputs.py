@@ -70,8 +70,9 @@ def is_ours(path: Path) -> bool:
             return False
         fd = open_nofollow(path, os.O_RDONLY)
         with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return False
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode) or handle.read(5) != b"%PDF-":
+                return False  # not a PDF: never handed to pypdf, whose complaints would reach the terminal
+            handle.seek(0)
             from pypdf import PdfReader
 
             creator = (PdfReader(handle).metadata or {}).get("/Creator", "")
@@ -174,6 +175,7 @@ class OutputFolder:
         if outside and not self.explicit:
             raise OutputError(f"output folder {out} leads to {real}, outside the project folder; "
                               "name the real folder with --out if that is where the PDFs should go")
+        self._refuse_links_above(out)
         probe = out
         while not os.path.lexists(probe) and probe != probe.parent:
             probe = probe.parent
@@ -184,6 +186,20 @@ class OutputFolder:
             where = "" if probe == out else f" (in {probe})"
             raise OutputError(f"cannot write to output folder {out}{where}: permission denied")
         return self
+
+    def _refuse_links_above(self, out: Path) -> None:
+        """No folder between the project (or current) folder and ``out`` may be a link: ``-o linkdir/sub``
+        would write behind it. Links above the project folder (``/tmp`` on macOS) are the system's own."""
+        base = Path(os.path.abspath(self.project or Path.cwd()))
+        lexical = Path(os.path.abspath(out))
+        if not lexical.is_relative_to(base):
+            return
+        probe = base
+        for part in lexical.relative_to(base).parts[:-1]:
+            probe = probe / part
+            if os.path.islink(probe):
+                raise OutputError(f"output folder {out} lies behind the link {probe} (to {os.path.realpath(probe)}); "
+                                  "wildpress never writes through a link: name the real folder with --out")
 
     def prepare(self) -> "OutputFolder":
         """:meth:`check`, then remove the ``.part`` files a killed build left; before anything renders."""
