@@ -280,3 +280,15 @@ def test_control_characters_in_cells_never_reach_a_species_file(tmp_path, monkey
     text = (tmp_path / "data" / "species" / "red-fox.yaml").read_text()
     assert "\x1b" not in text and "\x07" not in text and "common: Red fox" in text
     assert any("control characters removed" in s.why for s in result.substitutions)
+
+
+def test_formula_cells_are_left_out_never_imported_as_text(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "t.csv").write_text('common name,scientific name,source\nFox,Vulpes vulpes,"=HYPERLINK(""http://e/""'
+                                    ';""x"")"\nWolf,Canis lupus,=cmd|\'/c calc\'!A0\n')
+    result = import_table("t.csv", "data/species")
+    assert [d.row for d in result.dropped] == ["row 2", "row 3"]
+    assert all("is a spreadsheet formula, not its value" in d.reason for d in result.dropped)
+    for name in ("red-fox", "grey-wolf", "fox", "wolf"):
+        path = tmp_path / "data" / "species" / f"{name}.yaml"
+        assert not path.exists() or "=" not in path.read_text().split("sources:")[1]

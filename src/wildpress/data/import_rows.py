@@ -8,6 +8,7 @@ Nothing is written here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from .reimport import Existing, diff, identity, merge
 from .row import Row
 from .schema import MAX_ID, SPECIES_SCHEMA
 
+_FORMULA = re.compile(r"^\s*[=@+]\s*[A-Za-z_][\w.]*\s*[(!|]|^\s*=\s*[A-Z]{1,3}\d+")  # =SUM(, =cmd|, =A1
 _KEEP_ROW = ("name", "schema", "sources")  # a schema error in these refuses the row; elsewhere drops the field
 
 
@@ -83,6 +85,10 @@ def row_record(label: str, cells: dict, opts: Options, columns: dict[str, Target
             clean = strip_unprintable(value)
             row.sub(column, value, clean, "control characters removed: they cannot be printed")
             value = clean
+        if value and _FORMULA.match(value):
+            row.drop(column, f"{value[:60]!r} is a spreadsheet formula, not its value; save the sheet with values "
+                             "(in most programs: copy, paste special, values) and import again")
+            continue
         unknown_trend = target.field == "population.trend" and (value or "").strip().lower() == "unknown"
         if row.missing(value) and not unknown_trend:
             if target.field == "status.category":
