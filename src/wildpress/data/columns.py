@@ -29,7 +29,9 @@ from .tables import Table
 # Column names (folded) that mean a field although they are not spelled like it.
 ALIASES = {
     "common": "name.common", "name": "name.common", "commonname": "name.common", "vernacularname": "name.common",
-    "englishname": "name.common", "maincommonname": "name.common",
+    "englishname": "name.common", "maincommonname": "name.common", "animal": "name.common",
+    "animalname": "name.common", "speciescommonname": "name.common", "about": "description",
+    "where": "range.countries", "wherefound": "range.countries", "foundin": "range.countries",
     "species": "name.scientific", "scientific": "name.scientific", "scientificname": "name.scientific",
     "binomial": "name.scientific", "latinname": "name.scientific", "taxon": "name.scientific",
     "canonicalname": "name.scientific", "acceptedscientificname": "name.scientific", "taxonname": "name.scientific",
@@ -108,12 +110,6 @@ class Profile:
         return f"{getattr(self, kind)} of {self.filled} cells are {noun}"
 
 
-def _is_country_list(value: str) -> bool:
-    items = [p for p in re.split(r"[|;,]", value) if p.strip()]
-    return bool(items) and len(items) <= 300 and all(_countries.lookup(p).how in ("code", "name", "alias")
-                                                     for p in items)
-
-
 def profile(values: list[str]) -> Profile:
     """The kinds of ``values`` (the filled cells of one column)."""
     counts = dict.fromkeys(("binomial", "genus", "status", "country", "group", "trend"), 0)
@@ -130,7 +126,7 @@ def profile(values: list[str]) -> Profile:
             counts["trend"] += 1
         if status_code(text) is not None:
             counts["status"] += 1
-        if len(text) < 4000 and _is_country_list(text):
+        if len(text) < 4000 and _countries.is_country_list(text):
             counts["country"] += 1
     return Profile(len(values), examples=list(dict.fromkeys(values))[:3], **counts)
 

@@ -30,6 +30,7 @@ ALIASES = {
     "cape verde": "CV", "holland": "NL", "the netherlands": "NL", "vatican": "VA", "palestine": "PS",
     "taiwan": "TW", "brunei": "BN", "micronesia": "FM", "the gambia": "GM", "the bahamas": "BS",
     "turkey": "TR", "turkiye": "TR", "sao tome": "ST", "st lucia": "LC", "st. lucia": "LC",
+    "chinese taipei": "TW", "taiwan, province of china": "TW", "hong kong sar": "HK", "macao sar": "MO",
     "brasil": "BR", "peru": "PE", "espana": "ES", "deutschland": "DE", "falklands": "FK", "falkland islands": "FK", "french guyana": "GF", "kosovo": "XK",
 }
 
@@ -98,3 +99,44 @@ def name(code: str) -> str:
     """The English short name of ``code`` (for messages)."""
     found = pycountry.countries.get(alpha_2=code)
     return getattr(found, "common_name", None) or (found.name if found else code)
+
+
+_MORE = re.compile(r"^(?P<head>.*?)[\s,;]*(?:\band|\+)\s+(?P<n>\d+)\s+(?:more|others?)\b.*$|"
+                   r"^(?P<head2>.*?)[\s,;]*(?:\betc\.?|…|\.\.\.)\s*$", re.I)
+
+
+def cut_list(text: str) -> tuple[str, str | None]:
+    """'France and 27 more' -> ('France', '27 more countries'); a list that is not cut short -> (text, None)."""
+    cut = _MORE.match(text.strip())
+    if not cut:
+        return text, None
+    kept = cut["head"] if cut["head"] is not None else cut["head2"]
+    return kept, f"{cut['n']} more countries" if cut["n"] else "more countries"
+
+
+def _known(text: str) -> bool:
+    return lookup(text).how in ("code", "name", "alias")
+
+
+def join_commas(items: list[str]) -> list[str]:
+    """Items split at commas where a comma parts two countries, kept whole where it is part of one's name
+    ('Tanzania, United Republic of', 'Korea, Republic of'): the longest run of pieces naming one wins."""
+    out: list[str] = []
+    for written in items:
+        pieces = [p.strip() for p in written.split(",") if p.strip()]
+        start = 0
+        while start < len(pieces):
+            for end in range(min(len(pieces), start + 3), start, -1):
+                joined = ", ".join(pieces[start:end])
+                if end == start + 1 or _known(joined):
+                    out.append(joined)
+                    start = end
+                    break
+    return out
+
+
+def is_country_list(text: str) -> bool:
+    """True if every item of ``text`` (split at | ; and commas) names a country exactly (for column profiles)."""
+    kept, _ = cut_list(text)
+    items = join_commas([p for p in re.split(r"[|;]", kept) if p.strip()])
+    return bool(items) and len(items) <= 300 and all(_known(i) for i in items)

@@ -205,8 +205,10 @@ def import_table(table_path: Path | str, out_dir: Path | str = "data/species", m
     for (column, value), labels in marked.items():
         result.notes.append(f"column {column!r}: {value!r} is a missing-value marker in {len(labels)} rows "
                             f"({', '.join(labels[:3])}{', …' if len(labels) > 3 else ''}): left out")
-    if (index or "photo.file" in fields) and linker.without:
-        result.notes.append(f"{len(linker.without)} rows have no photo: {rows_text(linker.without, 10)}")
+    refused = {e.row for e in result.errors}
+    without = [label for label in linker.without if label not in refused]
+    if (index or "photo.file" in fields) and without:
+        result.notes.append(f"{len(without)} rows have no photo: {rows_text(without, 10)}")
     _write_planned(planner.plans, out_dir, result)
     result.report = Path(report) if report else out_dir / "import-report.txt"
     _write_report(result, force, OutputFolder(result.report.parent).check())

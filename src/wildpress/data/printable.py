@@ -1,4 +1,5 @@
-"""Text a species file holds that no page can print: control characters, direction overrides, NaN.
+"""Checks beyond the schema: text no page can print (control characters, direction overrides, NaN),
+and one species in two files.
 
 Checked by ``validate`` and every build with the file and line, before anything renders, so an
 ESC or NUL never reaches a page, a terminal or a font fallback message that blames the layout.
@@ -43,3 +44,17 @@ def unprintable(doc: Located) -> list[Problem]:
 def strip_unprintable(text: str) -> str:
     """``text`` without the characters :func:`unprintable` refuses (for imported cells)."""
     return UNPRINTABLE.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
+def same_species(species: list) -> list[Problem]:
+    """Two files of one scientific name (a re-import beside a hand-made file): a deck would print it twice."""
+    first: dict[str, Species] = {}
+    found = []
+    for sp in species:
+        name = " ".join(str(sp.data["name"]["scientific"]).split()).casefold()
+        if name in first:
+            found.append(Problem(sp.file, None, None, "name.scientific", f"the same species "
+                                 f"({sp.data['name']['scientific']}) as {first[name].file}: batches and decks print "
+                                 "it twice; merge the two files", "warning"))
+        first.setdefault(name, sp)
+    return found

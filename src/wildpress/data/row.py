@@ -16,8 +16,6 @@ from .schema import ID_PATTERN, IUCN_CATEGORIES, SCHEMA_VERSION, SCIENTIFIC_PATT
 
 CATEGORY_HINT = ("write one of EX, EW, CR, EN, VU, NT, LC, DD, or NE (not evaluated: no status is printed), "
                  "or leave it empty")
-_MORE = re.compile(r"^(?P<head>.*?)[\s,;]*(?:\band|\+)\s+(?P<n>\d+)\s+(?:more|others?)\b.*$|"
-                   r"^(?P<head2>.*?)[\s,;]*(?:\betc\.?|…|\.\.\.)\s*$", re.I)
 _GLOBAL_SCOPES = {"global", "world", "worldwide", "whole species"}
 
 
@@ -220,10 +218,8 @@ class Row:
 
     def countries(self, column: str, value: str) -> None:
         sure, maybe = [], []
-        cut = _MORE.match(value.strip())
-        if cut:
-            kept = cut["head"] if cut["head"] is not None else cut["head2"]
-            more = f"{cut['n']} more countries" if cut["n"] else "more countries"
+        kept, more = _countries.cut_list(value)
+        if more:
             self.drop(column, f"the list {value!r} is cut short ({more} are not in the cell)",
                       kept="; the countries written are kept: add the others by hand")
             value = kept
@@ -249,20 +245,8 @@ class Row:
             self.put("range.uncertain_countries", maybe)
 
     def _country_items(self, value: str) -> list[str]:
-        """Items split at the separators, then at commas, joining pieces that name one country together
-        ('Tanzania, United Republic of', 'Korea, Republic of')."""
-        items: list[str] = []
-        for written in self.split(value):
-            pieces = [p.strip() for p in written.split(",") if p.strip()]
-            start = 0
-            while start < len(pieces):
-                for end in range(min(len(pieces), start + 3), start, -1):
-                    joined = ", ".join(pieces[start:end])
-                    if end == start + 1 or _countries.lookup(joined).how in ("code", "name", "alias"):
-                        items.append(joined)
-                        start = end
-                        break
-        return items
+        """Items split at the separators, then at the commas that part two countries."""
+        return _countries.join_commas(self.split(value))
 
     def measurement(self, column: str, target: Target, value: str) -> None:
         match = _QUANTITY.match(value.strip())

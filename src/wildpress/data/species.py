@@ -25,7 +25,7 @@ from .schema import MEASUREMENT_KEYS
 from ..safety.confine import Confinement, Refused
 from . import countries
 from .schema import ID_PATTERN, IUCN_CATEGORIES, MAX_GALLERY, MAX_ID, SPECIES_SCHEMA, UNITS
-from .printable import unprintable
+from .printable import same_species, unprintable
 from .yamlsafe import Located, YAMLProblem, format_path, load_file
 from .messages import (
     _schema_at, _yaml_type, _TYPE_WORDS, _describe, _known_keys, _OWN_ANYOF, _limit_message, _text_message, _COUNTRY_PATTERN, _unit_hint, _enum_hint, _country_hint, _field_hint,
@@ -364,6 +364,7 @@ def load_species(files: Iterable[Path], strict: bool = False, allowed_roots: lis
             problems.append(Problem(file, None, None, "id",
                                     f"species id '{species_id}' is also used by {seen[species_id.casefold()]}"))
         seen.setdefault(species_id.casefold(), file)
+    problems += same_species(species)
     if strict:  # --strict: every warning is an error, and is reported as one
         problems = [dataclasses.replace(p, severity="error") for p in problems]
     if keep_going:
