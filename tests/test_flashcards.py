@@ -119,7 +119,11 @@ def test_facts_keep_the_authors_order_and_fill_from_the_data(samples):
     chosen = facts(samples["amur-leopard"], "en")
     assert [f["field"] for f in chosen] == [f"quick_facts[{i}]" for i in range(6)]
     sparse = {**samples["amur-leopard"], "quick_facts": ["One fact."]}
-    assert [f["field"] for f in facts(sparse, "en")] == ["quick_facts[0]", "diet", "range.region"]
+    assert [f["field"] for f in facts(sparse, "en")] == ["quick_facts[0]", "diet", "range.region", "description"]
+    bare = {"name": {"common": "X", "scientific": "Genus species"}, "description": "Biggest fish. " + "Long. " * 60,
+            "habitat": "Warm seas."}
+    texts = [f["text"] for f in facts(bare, "en")]  # a sparse record's card back: its texts, a sentence or two
+    assert texts[0].startswith("Biggest fish.") and len(texts[0]) <= 180 and texts[1] == "Warm seas."
 
 
 @pytest.mark.parametrize("size", ["a6", "index-3x5", "index-4x6", "poker", "70x100mm"])

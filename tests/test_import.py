@@ -44,7 +44,7 @@ def test_csv_rows_become_species_files(project):
         "name": {"common": "Cheetah", "scientific": "Acinonyx jubatus"}, "status": {"category": "VU"},
         "measurements": {"sleep": {"value": 12.1, "unit": "h", "label": "Sleep a day"},
                          "weight": {"value": 50, "unit": "kg"}, "gestation": {"value": 93, "unit": "days"}},
-        "range": {"countries": ["KE", "TZ"]}, "diet": ["Gazelles", "Impala"], "sources": [SOURCE]}
+        "range": {"countries": ["KE", "TZ"]}, "diet": ["Gazelles", "Impala"], "sources": [SOURCE], "position": 1}
     cow = _load(out / "cow.yaml")  # domesticated: no status at all
     assert "status" not in cow and "range" not in cow
     assert cow["measurements"]["brain_weight"] == {"value": 0.423, "unit": "kg"}

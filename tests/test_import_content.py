@@ -76,12 +76,12 @@ def test_an_iucn_download_keeps_scopes_unknown_trends_and_fish(project):
     result = import_table("iucn-export.csv", "sp")
     assert result.ok and not result.partial, result.dropped
     bear = _load(project / "sp" / "ursus-arctos.yaml")
-    assert bear["status"] == {"category": "LC", "year": 2018, "scope": "Europe"}
+    assert bear["status"] == {"category": "LC", "year": 2018, "region": "Europe"}
     assert bear["taxon"]["family"] == "Ursidae" and bear["name"]["authority"] == "Linnaeus, 1758"
     shark = _load(project / "sp" / "carcharodon-carcharias.yaml")
     assert shark["taxon"]["group"] == "fish" and shark["population"] == {"trend": "unknown"}
     lynx = _load(project / "sp" / "lynx-pardinus.yaml")
-    assert "scope" not in lynx["status"]  # 'Global' is the whole species: no scope printed
+    assert "region" not in lynx["status"]  # 'Global' is the global Red List: no region printed
 
 
 def test_a_teachers_sheet_one_cell_never_costs_the_row(project):
@@ -178,3 +178,15 @@ def test_many_rows_with_one_problem_are_one_line(project):
     result = CliRunner().invoke(main, ["import", "many.csv", "--out", "sp"])
     lines = [line for line in result.output.splitlines() if "Narnia" in line]
     assert len(lines) == 1 and "(40 rows)" in lines[0], result.output
+
+
+def test_a_deck_follows_the_tables_order_unless_order_name(project):
+    from wildpress.build import deck_order
+    from wildpress.data.species import find_species_files, load_species
+
+    import_table("zoo-species-plan.csv", "sp")
+    species, _ = load_species(find_species_files([project / "sp"]))
+    assert [sp.id for sp in species][:2] == ["amur-tiger", "asiatic-lion"]  # files: by name
+    assert [sp.id for sp in deck_order(species, "table")] == [
+        "amur-tiger", "red-panda", "northern-bald-ibis", "lemur-leaf-frog", "radiated-tortoise", "asiatic-lion"]
+    assert [sp.id for sp in deck_order(species, "name")][:2] == ["amur-tiger", "asiatic-lion"]

@@ -32,6 +32,18 @@ from .printing.sizes import get_size
 from .data.species import Species, find_species_files, load_species
 from .request import BuildRequest, OutputRequest, default_species_paths, parse_shard  # noqa: F401 - re-exported
 
+def deck_order(species: list[Species], order: str | None) -> list[Species]:
+    """``table``: imported species in their table's order (``position``), the rest after in the order given;
+    ``name``: by common name. Layouts without the option keep the order given."""
+    if order == "table":
+        return sorted(species, key=lambda sp: (sp.data.get("position") is None, sp.data.get("position") or 0))
+    if order == "name":
+        from .layout.formatting import localise
+
+        return sorted(species, key=lambda sp: str(localise(sp.data["name"]["common"], "en")).casefold())
+    return list(species)
+
+
 def plan(species: list[Species], layouts: list[Layout], sizes: list[str] | None,
          orientation: str | None, options: dict | None, deck_name: str = "deck") -> list[Job]:
     """Every (species, layout, size) job, with sizes and options checked up front."""
@@ -52,7 +64,7 @@ def plan(species: list[Species], layouts: list[Layout], sizes: list[str] | None,
             layout.check_size(size)
         for size in layout_sizes:
             if gathers(layout.kind):
-                jobs.append(Job(species, layout, size, resolved, deck_name))
+                jobs.append(Job(deck_order(species, resolved.get("order")), layout, size, resolved, deck_name))
             else:
                 jobs += [Job([sp], layout, size, resolved, sp.id) for sp in species]
     return jobs

@@ -25,7 +25,7 @@ DEFAULT_MISSING = ["", "na", "n/a", "-", "--", "?", "none", "null", "nan", "unkn
 
 REPORT_HEADER = "wildpress import report"
 TEXT_FIELDS = {"name.common", "name.scientific", "name.authority", "taxon.class", "taxon.order", "taxon.family", "taxon.group",
-               "status.source", "status.criteria", "status.scope", "population.text", "population.unit",
+               "status.source", "status.criteria", "status.scope", "status.region", "population.text", "population.unit",
                "range.region", "range.notes", "description", "habitat", "ecology", "conservation.text",
                "links.more_info", "links.donate", "accent", "id", "photo.credit", "photo.alt"}
 LIST_FIELDS = {"name.other", "diet", "quick_facts", "threats", "conservation.actions", "sources", "range.countries"}

@@ -70,7 +70,7 @@ def _check(row: Row, columns: dict[str, Target]) -> None:
 
 
 def row_record(label: str, cells: dict, opts: Options, columns: dict[str, Target], source: dict,
-               result: ImportResult, marked: dict, linker) -> dict | None:
+               result: ImportResult, marked: dict, linker, position: int = 1) -> dict | None:
     """The species record of one row; None (its errors in ``result``) if it cannot be one.
     Missing-value markers met are counted in ``marked`` by (column, value)."""
     row = Row(label, opts, result)
@@ -110,6 +110,7 @@ def row_record(label: str, cells: dict, opts: Options, columns: dict[str, Target
         common_col = next((c for c, t in columns.items() if t.field == "name.common"), "(none)")
         row.sub(common_col, "", name["scientific"], "no common name: the scientific name is used")
     data.setdefault("sources", [dict(source)])
+    data["position"] = position  # decks follow the table's order
     if not row.errors:
         linker.link(row, columns)
         _check(row, columns)

@@ -194,11 +194,11 @@ def import_table(table_path: Path | str, out_dir: Path | str = "data/species", m
         raise UsageError(f"--photos {photos}: {getattr(exc, 'reason', None) or exc.strerror or exc}") from None
     linker = PhotoLinker(table_path.parent, out_dir, confinement, index, opts.photo_defaults)
     existing, result.duplicates = existing_species(out_dir, confinement)
-    planner = Planner(out_dir, table.name, fields | set(opts.defaults), existing, force, result)
+    planner = Planner(out_dir, table.name, fields | set(opts.defaults) | {"position"}, existing, force, result)
     marked: dict[tuple[str, str], list[str]] = {}
-    for label, cells in table.rows:
+    for position, (label, cells) in enumerate(table.rows, start=1):
         seen = (len(result.errors), len(result.substitutions), len(result.dropped))
-        data = row_record(label, cells, opts, columns, source, result, marked, linker)
+        data = row_record(label, cells, opts, columns, source, result, marked, linker, position)
         _shorten_quotes(result, seen, cells)
         if data is not None:
             planner.add(label, data)

@@ -132,11 +132,11 @@ class Row:
         """Photo cells are kept as written; the photo linker resolves them once the row is complete."""
         self.put(f"photo.{key}", value.strip())
 
-    def scope(self, column: str, value: str) -> None:
+    def region(self, column: str, value: str) -> None:
         text = self.text(column, value)
         if text.lower() in _GLOBAL_SCOPES:
-            return None  # the whole species: no scope is printed
-        self.put("status.scope", text)
+            return None  # the global Red List: no region is printed
+        self.put("status.region", text)
 
     def status(self, column: str, value: str) -> None:
         text = value.strip()
@@ -302,7 +302,7 @@ _HANDLERS = {
     "status.year": lambda row, c, v: row.year(c, v, "status.year"),
     "population.year": lambda row, c, v: row.year(c, v, "population.year"),
     "population.trend": Row.trend,
-    "status.scope": Row.scope,
+    "status.region": Row.region,
     "taxon.group": Row.group,
     "taxon.class": Row.taxon_class,
     "name.scientific": Row.scientific,

@@ -194,7 +194,11 @@ SPECIES_SCHEMA: dict = {
                     "year": {**_YEAR, "description": "Year of the assessment."},
                     "source": {**_SHORT, "description": "Who assessed it, e.g. 'IUCN Red List'."},
                     "criteria": {**_SHORT, "description": "Red List criteria, e.g. 'C2a(i)'."},
-                    "scope": {"$ref": "#/$defs/text", "description": "Taxon or region assessed, if not the whole species."},
+                    "scope": {"$ref": "#/$defs/text", "description": "Taxon assessed, if not the whole species "
+                                                                     "(a subspecies or population)."},
+                    "region": {"$ref": "#/$defs/text", "description": "Region of a regional assessment, e.g. "
+                                                                      "'Europe'; printed 'IUCN Red List (Europe)'. "
+                                                                      "Leave it out for the global Red List."},
                 },
                 ["category"],
                 description="Conservation status. Leave it out when the taxon has no assessment (not evaluated, "
@@ -287,6 +291,9 @@ SPECIES_SCHEMA: dict = {
                 ),
                 "description": "Citations for the facts in this file.",
             },
+            "position": {"type": "integer", "minimum": 1, "maximum": 1_000_000,
+                         "description": "Place in the table it was imported from (written by `wildpress import`); "
+                                        "flashcard decks follow it, unless `-O order=name`."},
             "accent": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$",
                        "description": "Accent colour for this species' prints."},
         },

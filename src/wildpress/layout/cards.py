@@ -8,6 +8,8 @@ final pages are then placed on sheets by :mod:`wildpress.printing.imposition`.
 
 from __future__ import annotations
 
+import re
+
 import io
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from . import ladder as _ladder
 from ..errors import Problem
 from .context import job_words, template_context
 from .fit import check_pages, fit_items, split_pages
+from .context import scientific_only
 from .formatting import key_stats, quantity, typeset
 from ..i18n.catalogue import N_
 from ..i18n.words import Words, as_words
@@ -23,6 +26,7 @@ from .card_zones import SAFE_MM, brand_line, credit_lines, page_css, zones
 
 MIN_PT = 7.0  # legibility floor for any text on a card
 MAX_FACTS, MIN_FACTS = 6, 4
+FACT_CHARS = 180  # a description or habitat taken as a card fact: its first sentences up to this
 # Languages in Arabic script: Noto Sans Arabic's letters need 2.1 em, against 1.36 em for Noto Sans, so
 # their backs' footer lines are TALL_LINE high (the same value as `:lang(ar) .back .credit` in the CSS).
 ARABIC_SCRIPT, TALL_LINE = ("ar", "fa", "ur", "ps", "sd", "ug", "ckb"), 1.7
@@ -131,7 +135,23 @@ def facts(species: dict, lang: "str | Words") -> list[dict]:
     rng = species.get("range") or {}
     if len(found) < MIN_FACTS and rng.get("region"):
         found.append({"field": "range.region", "text": typeset(w.text(rng["region"]))})
+    for key in ("description", "habitat"):  # a sparse record: what its texts say, a sentence or two each
+        if len(found) < MIN_FACTS and species.get(key):
+            found.append({"field": key, "text": typeset(_opening(w.text(species[key])))})
     return found[:MAX_FACTS]
+
+
+def _opening(text: str, limit: int = FACT_CHARS) -> str:
+    """The sentences of ``text`` that fit in ``limit`` characters (at least the first, cut at a word)."""
+    sentences = re.split(r"(?<=[.!?])\s+", " ".join(text.split()))
+    kept = ""
+    for sentence in sentences:
+        if len(kept) + len(sentence) + 1 > limit:
+            break
+        kept = f"{kept} {sentence}".strip()
+    if not kept:
+        kept = sentences[0][:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return kept
 
 
 def side_context(job, settings, index: int, side: str, level: _ladder.Rung, slots=None, words=None) -> dict:
@@ -156,6 +176,7 @@ def side_context(job, settings, index: int, side: str, level: _ladder.Rung, slot
         "id": f"card-{index}-{side}", "side": side, "variant": variant, "species": data, "photo": photo,
         "slot": slot, "band_top": bool(slot and slot["focal_y"] > 0.6),
         "common": w.text(data["name"]["common"]),
+        "sci_only": scientific_only(data, w.lang),  # no common name of its own: the scientific name, once
         "lang": w.lang, "dir": "rtl" if w.rtl else "ltr",
         "question": question(data, w) if variant == "question" else None,
         "facts": candidates[:level.limit("facts", MAX_FACTS)],

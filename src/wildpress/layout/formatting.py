@@ -229,14 +229,17 @@ def initials(name: str) -> str:
 _HEADLINE = ("length", "height", "weight", "wingspan", "diameter", "lifespan")
 
 
-def key_stats(species: dict, lang: "str | Words" = "en", limit: int = 5, trend: bool = True) -> list[dict]:
+def key_stats(species: dict, lang: "str | Words" = "en", limit: int = 5, trend: bool = True,
+              named_range: bool = True) -> list[dict]:
     """The headline figures of a species: population, its trend, up to three measurements, range.
 
     Returns dicts with ``label``, ``value``, an optional ``note`` and, for the
     trend, ``trend`` (layouts draw it as an arrow and a word); every layout
     (fact sheet tiles, poster, card backs) draws from this one list. The
     trend comes right after the population so a short ``limit`` keeps both.
-    With ``--units both`` a measurement's second system goes in its note.
+    With ``--units both`` a measurement's second system goes in its note. ``named_range=False``: the
+    layout prints the countries by name elsewhere, so a range of one or two countries (a tile that would
+    only repeat their names) gets no tile unless it has an area.
     """
     w = as_words(lang)
     stats = []
@@ -260,6 +263,8 @@ def key_stats(species: dict, lang: "str | Words" = "en", limit: int = 5, trend: 
     if rng.get("countries"):
         codes = list(dict.fromkeys(rng["countries"]))
         words = len(codes) <= 2  # country names are words and may wrap; a count is a figure
+        if words and not named_range and not rng.get("area"):
+            return stats[:limit]
         value = w.countries(codes) if words else w.n_("%(num)d country", "%(num)d countries", len(codes)).replace(
             " ", NBSP)
         note = " · ".join(quantities(rng["area"], w, compact=True)) if rng.get("area") else ""
@@ -318,7 +323,7 @@ def filters(w: "Words | str") -> dict:
         "t": lambda v: typeset(w.directed(v)),
         "number": w.number,
         "quantity": lambda q, unit=True, compact=False: quantity(q, w, unit, compact),
-        "key_stats": lambda sp, limit=5, trend=True: key_stats(sp, w, limit, trend),
+        "key_stats": lambda sp, limit=5, trend=True, named_range=True: key_stats(sp, w, limit, trend, named_range),
         "measurement_label": lambda key, m: measurement_label(key, m, w),
         "country": w.country,
         "countries": w.countries,
