@@ -136,3 +136,55 @@ def test_serve_shows_every_output_and_follows_edits(project, server, tmp_path):
     proc.send_signal(signal.SIGINT)  # Ctrl-C stops it cleanly
     assert proc.wait(timeout=30) == 0, log.read_text()
     assert "stopped" in log.read_text()
+
+
+def test_the_import_page_from_upload_to_written_files(project, server, tmp_path):
+    """Issue 20: pick a table, see one row per column with the decision and a field chooser, fix one,
+    preview the cards, write the species files and the mapping file; local, token-bound, same-origin."""
+    from playwright.sync_api import expect, sync_playwright
+
+    port, proc, log = server
+    table = tmp_path / "zoo.csv"
+    table.write_text((Path(__file__).parent / "tables" / "zoo-species-plan.csv").read_text("utf-8"), "utf-8")
+    for headers, path in (({}, "/__import/guess"), ({"Origin": "http://evil.example"}, None)):
+        token = "wrong" if path else re.search(r"token=([A-Za-z0-9_-]+)", urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/", timeout=5).read().decode()).group(1)
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/__import/guess?token={token}", data=b"{}",
+                                         headers={"Content-Type": "application/json", **headers}, method="POST")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=5)
+        assert refused.value.code == 403
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            errors = []  # every request the page makes is answered (the browser's own favicon.ico aside)
+            page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
+                    if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.click("#wp-import")
+            expect(page.locator("h1")).to_have_text("Import a table")
+            page.set_input_files("#file", str(table))
+            taxon = page.locator('select[data-column="taxon"]')
+            expect(taxon).to_have_value("taxon.group", timeout=30_000)
+            expect(page.locator('select[data-column="scientific_name"]')).to_have_value("name.scientific")
+            row = page.locator("tr", has=page.locator('select[data-column="scientific_name"]'))
+            expect(row.locator("td.why")).to_contain_text("6 of 6 cells are binomials")
+            expect(row.locator("td.cells")).to_contain_text("Panthera tigris altaica")
+            page.select_option('select[data-column="programme"]', "ignore")  # the user fixes one column
+            expect(page.locator("#status")).to_contain_text("wrote 6 species files", timeout=30_000)
+            page.click("#preview")
+            expect(page.locator("#images img").first).to_be_visible(timeout=120_000)
+            assert page.evaluate("document.querySelector('#images img').naturalWidth") > 100
+            page.click("#write")
+            expect(page.locator("#status")).to_contain_text("Written:", timeout=60_000)
+            page.screenshot(path=str(tmp_path / "import-page.png"), full_page=True)
+            assert errors == [], errors
+        finally:
+            browser.close()
+    species = project / "data" / "species"
+    tiger = species / "amur-tiger.yaml"
+    assert tiger.exists() and "scientific: Panthera tigris altaica" in tiger.read_text("utf-8")
+    saved = (project / "data" / "import-mapping.yaml").read_text("utf-8")
+    assert "programme: ignore" in saved and "taxon: taxon.group" in saved
+    assert proc.poll() is None

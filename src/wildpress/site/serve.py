@@ -137,9 +137,12 @@ def serve(prepare: Callable[[], Any], out: Path, port: int = 8000, echo: Callabl
     ``prepare`` gives the BuildRequest (called for every build, so the project file is read
     again); ``options`` go to build() too; ``progress()`` makes a progress report
     for each build."""
+    from .import_desk import ImportDesk
+
     root = Path.cwd()
     live = Live(Path(out))
-    server = start_server(live, port, host)
+    desk = ImportDesk(root, root / "data" / "species")
+    server = start_server(live, port, host, desk)
     restore = _stop_on_signals()
     url = f"http://{f'[{host}]' if ':' in host else host}:{server.server_address[1]}/"
     first = Preview(live.out)
@@ -176,6 +179,7 @@ def serve(prepare: Callable[[], Any], out: Path, port: int = 8000, echo: Callabl
         server.shutdown()
         server.server_close()
         watcher.join(timeout=2)
+        desk.close()
         restore()
     echo("stopped")
 

@@ -11,7 +11,9 @@ Hardened against a hostile page in the same browser and a hostile output folder:
 * every answer sends ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy: no-referrer``;
   HTML pages a strict Content-Security-Policy whose only inline style and script carry a nonce
   made afresh for every page, and ``X-Frame-Options: DENY``;
-* ``/__version`` (the reload poll, read-only) needs the per-run token the page is given.
+* ``/__version`` (the reload poll, read-only) needs the per-run token the page is given, and so does
+  every route of the import page (:mod:`wildpress.site.import_page`); its POSTs also a same-origin
+  ``Origin`` when the browser sends one.
 """
 
 from __future__ import annotations
@@ -54,6 +56,9 @@ padding:8px 16px;border-radius:999px;font:13px/1.4 system-ui,sans-serif;box-shad
   }}
   setTimeout(poll, 400);
 }})();</script>
+<a id="wp-import" href="/__import?token={token}">Import a table</a>
+<style nonce="{nonce}">#wp-import{{position:fixed;left:18px;bottom:18px;z-index:9;background:#f3f0e8;color:#1f5a3c;
+padding:6px 14px;border-radius:999px;font:13px/1.4 system-ui,sans-serif;border:1px solid #1f5a3c}}</style>
 """
 
 WAITING = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Building…</title>
@@ -130,8 +135,8 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "wildpress"
     sys_version = ""
 
-    def __init__(self, *args, live: Live, hosts: frozenset[str], **kwargs) -> None:
-        self.live, self.hosts, self.nonce = live, hosts, ""
+    def __init__(self, *args, live: Live, hosts: frozenset[str], desk=None, **kwargs) -> None:
+        self.live, self.hosts, self.nonce, self.desk = live, hosts, "", desk
         super().__init__(*args, **kwargs)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
@@ -152,6 +157,39 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._answer(body=True)
 
+    def do_POST(self) -> None:
+        """Only the import page's requests change anything: this run's token, a same-origin Origin."""
+        self.nonce = ""
+        if (self.headers.get("Host") or "").strip().lower() not in self.hosts:
+            return self._text(HTTPStatus.MISDIRECTED_REQUEST, "wrong Host", True)
+        parts = urlsplit(self.path)
+        origin = (self.headers.get("Origin") or "").lower()
+        if origin and urlsplit(origin).netloc not in self.hosts:
+            return self._text(HTTPStatus.FORBIDDEN, "forbidden: a request from another site", True)
+        if parse_qs(parts.query).get("token") != [self.live.token]:
+            return self._text(HTTPStatus.FORBIDDEN, "forbidden: this needs the token of this run", True)
+        if self.desk is None or not parts.path.startswith("/__import/"):
+            return self._text(HTTPStatus.NOT_FOUND, "not found", True)
+        from .import_page import post
+
+        post(self, self.desk, parts.path[len("/__import/"):])
+
+    def _import(self, path: str, query: str, body: bool) -> None:
+        """The import page and its preview images (GET, with this run's token)."""
+        if self.desk is None or parse_qs(query).get("token") != [self.live.token]:
+            return self._text(HTTPStatus.FORBIDDEN, "forbidden: open the import page from the contact sheet", body)
+        if path == "/__import":
+            from .import_page import page
+
+            self.nonce = secrets.token_urlsafe(18)
+            return self._send(page(self.nonce, self.live.token, self.desk.shown_path(self.desk.species)),
+                              "text/html; charset=utf-8", body)
+        found = re.fullmatch(r"/__import/image/(\d{1,3})\.png", path)
+        image = self.desk.image(int(found[1])) if found else None
+        if image is None:
+            return self._text(HTTPStatus.NOT_FOUND, "not found", body)
+        return self._send(image, "image/png", body)
+
     def _answer(self, body: bool) -> None:
         self.nonce = ""  # set by an HTML page only
         if (self.headers.get("Host") or "").strip().lower() not in self.hosts:
@@ -171,6 +209,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(data, "application/json", body)
         if path in ("/", "/" + SHEET):
             return self._sheet(out, version, body)
+        if path == "/__import" or path.startswith("/__import/"):
+            return self._import(path, parts.query, body)
         name = path[1:]
         if name in self.live.pdfs(out) and "/" not in name:
             return self._file(out, [name], body)
@@ -282,7 +322,7 @@ class QuietServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-def start_server(live: Live, port: int, host: str = HOST) -> ThreadingHTTPServer:
+def start_server(live: Live, port: int, host: str = HOST, desk=None) -> ThreadingHTTPServer:
     """Bind ``host``:``port`` (0: any free port) and serve in a daemon thread."""
     from functools import partial
 
@@ -296,7 +336,8 @@ def start_server(live: Live, port: int, host: str = HOST) -> ThreadingHTTPServer
     except OSError as exc:
         raise UsageError(f"cannot serve on {host}:{port}: {(exc.strerror or str(exc)).lower()} "
                          "(choose another port with --port)") from None
-    server.RequestHandlerClass = partial(Handler, live=live, hosts=allowed_hosts(host, server.server_address[1]))
+    server.RequestHandlerClass = partial(Handler, live=live, hosts=allowed_hosts(host, server.server_address[1]),
+                                         desk=desk)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="wildpress-serve", daemon=True).start()
     return server
