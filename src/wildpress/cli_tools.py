@@ -136,7 +136,7 @@ def sizes():
 @_reports_errors
 def layouts():
     """List available layouts, their sizes and options."""
-    from .errors import UsageError, WildpressError
+    from .errors import UsageError
     from .layout.layouts import available, load_layout
 
     for name in available(Path.cwd()):

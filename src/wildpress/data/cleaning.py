@@ -1,10 +1,10 @@
-"""How one table row becomes species data, and what the import says about it.
+"""What an import knows and records: field names, IUCN vocabularies, units, and the result.
 
-IUCN codes and names in any spelling (old Lower Risk categories mapped as
-IUCN's guidance says), "not assessed" values that leave the status out,
-country names through :mod:`wildpress.data.countries`, genus-level names,
-figures with their units. Every substitution and every row that cannot be
-used is recorded for the report.
+The words tables use for IUCN categories (old Lower Risk categories mapped as IUCN's
+guidance says, "not assessed" values that leave the status out), units and missing
+values; the import's options; and what it records (substitutions, refused rows,
+cells left out, one decision per column). How a row is cleaned is
+:mod:`wildpress.data.row`; which column holds what, :mod:`wildpress.data.columns`.
 """
 
 from __future__ import annotations
@@ -15,9 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-from . import countries as _countries
-from .cells import GROUP_WORDS  # noqa: F401 - the vocabulary columns profiles with
-from .schema import ID_PATTERN, IUCN_CATEGORIES, MAX_ID, SCHEMA_VERSION, SCIENTIFIC_PATTERN, UNITS
+from .schema import IUCN_CATEGORIES, MAX_ID
 
 
 DEFAULT_SEPARATORS = ["|", ";"]

@@ -22,7 +22,8 @@ import re
 from dataclasses import dataclass
 
 from . import countries as _countries
-from .cleaning import FIELDS, GROUP_WORDS, Target, fold, status_code
+from .cells import GROUP_WORDS
+from .cleaning import FIELDS, Target, fold, status_code
 from .schema import SCIENTIFIC_PATTERN
 from .tables import Table
 

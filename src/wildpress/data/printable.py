@@ -48,7 +48,7 @@ def strip_unprintable(text: str) -> str:
 
 def same_species(species: list) -> list[Problem]:
     """Two files of one scientific name (a re-import beside a hand-made file): a deck would print it twice."""
-    first: dict[str, Species] = {}
+    first: dict = {}  # folded name -> the first Species holding it
     found = []
     for sp in species:
         name = " ".join(str(sp.data["name"]["scientific"]).split()).casefold()
