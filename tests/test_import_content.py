@@ -190,3 +190,15 @@ def test_a_deck_follows_the_tables_order_unless_order_name(project):
     assert [sp.id for sp in deck_order(species, "table")] == [
         "amur-tiger", "red-panda", "northern-bald-ibis", "lemur-leaf-frog", "radiated-tortoise", "asiatic-lion"]
     assert [sp.id for sp in deck_order(species, "name")][:2] == ["amur-tiger", "asiatic-lion"]
+
+
+def test_a_regional_assessment_prints_its_region(project):
+    from pypdf import PdfReader
+
+    from wildpress import build
+
+    import_table("iucn-export.csv", "sp")
+    done = build([project / "sp" / "ursus-arctos.yaml"], ["factsheet"], ["a4"], project / "out", project_dir=project)
+    text = "".join(page.extract_text() for page in PdfReader(done.outputs[0].path).pages)
+    assert "IUCN Red List (Europe): Least Concern" in text.replace("\n", " "), text
+    assert "Linnaeus, 1758" in text and "Ursidae" in text  # no photo: the ranks are in the panel
