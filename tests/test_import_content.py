@@ -202,3 +202,17 @@ def test_a_regional_assessment_prints_its_region(project):
     text = "".join(page.extract_text() for page in PdfReader(done.outputs[0].path).pages)
     assert "IUCN Red List (Europe): Least Concern" in text.replace("\n", " "), text
     assert "Linnaeus, 1758" in text and "Ursidae" in text  # no photo: the ranks are in the panel
+
+
+def test_genus_epithet_and_subspecies_columns_make_the_name(project):
+    (project / "parts.csv").write_text("genus,specificEpithet,infraspecificEpithet,vernacularName,gallery\n"
+                                       "Panthera,pardus,orientalis,Amur leopard,photos/lion.jpg|photos/koala.jpg\n"
+                                       "Lynx,lynx,,Eurasian lynx,\n")
+    (project / "map.yaml").write_text("defaults: {photo.credit: Zoo, photo.licence: public domain}\n")
+    result = import_table("parts.csv", "sp", mapping=Path("map.yaml"))
+    leopard = _load(project / "sp" / "amur-leopard.yaml")
+    assert leopard["name"]["scientific"] == "Panthera pardus orientalis"
+    assert [g["file"] for g in leopard["gallery"]] == ["../photos/lion.jpg", "../photos/koala.jpg"]
+    assert leopard["gallery"][0]["licence"] == "Public domain"
+    assert _load(project / "sp" / "eurasian-lynx.yaml")["name"]["scientific"] == "Lynx lynx"
+    assert any("trinomial" in s.why for s in result.substitutions)

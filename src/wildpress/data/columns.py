@@ -34,7 +34,7 @@ ALIASES = {
     "animalname": "name.common", "speciescommonname": "name.common", "about": "description",
     "where": "range.countries", "wherefound": "range.countries", "foundin": "range.countries",
     "species": "name.scientific", "scientific": "name.scientific", "scientificname": "name.scientific",
-    "binomial": "name.scientific", "latinname": "name.scientific", "taxon": "name.scientific",
+    "binomial": "name.scientific", "latinname": "name.scientific", "latin": "name.scientific", "taxon": "name.scientific",
     "canonicalname": "name.scientific", "acceptedscientificname": "name.scientific", "taxonname": "name.scientific",
     "authority": "name.authority", "scientificnameauthorship": "name.authority", "author": "name.authority",
     "genus": "name.genus", "genusname": "name.genus", "specificepithet": "name.epithet",
@@ -208,14 +208,15 @@ def _choose_scientific(table: Table, profiles: dict[str, Profile], decisions: di
     if any(d.target and d.target.field == "name.scientific" for d in decisions.values()):
         return
     named = [c for c in table.columns if c not in decisions and _by_name(c) == "name.scientific"]
-    others = [c for c in table.columns if c not in decisions and c not in named]
+    # by content only a column whose name means nothing else: "Amur leopard" looks like a binomial too
+    others = [c for c in table.columns if c not in decisions and _by_name(c) is None and fold(c) not in KNOWN_UNUSED]
     pool = named + [c for c in others if profiles[c].share("binomial") >= SHARE]
 
     def score(column: str) -> tuple:
         prof = profiles[column]
         authored = sum(1 for v in prof.examples if re.search(r"\d{4}|\)$|[A-Z]\.?$", v.split(" ", 2)[-1])
                        and len(v.split()) > 2)
-        return prof.share("binomial") + prof.share("genus") * 0.5, column in named, -authored
+        return column in named, prof.share("binomial") + prof.share("genus") * 0.5, -authored
 
     ranked = sorted((c for c in pool if profiles[c].filled), key=score, reverse=True)
     best = next((c for c in ranked if profiles[c].share("binomial") + profiles[c].share("genus") >= 0.5), None)
