@@ -176,7 +176,7 @@ def side_context(job, settings, index: int, side: str, level: _ladder.Rung, slot
         "id": f"card-{index}-{side}", "side": side, "variant": variant, "species": data, "photo": photo,
         "slot": slot, "band_top": bool(slot and slot["focal_y"] > 0.6),
         "common": w.text(data["name"]["common"]),
-        "sci_only": scientific_only(data, w.lang),  # no common name of its own: the scientific name, once
+        "sci_only": scientific_only(data, w),  # no common name of its own: the scientific name, once
         "lang": w.lang, "dir": "rtl" if w.rtl else "ltr",
         "question": question(data, w) if variant == "question" else None,
         "facts": candidates[:level.limit("facts", MAX_FACTS)],

@@ -64,7 +64,7 @@ def template_context(job, settings, confinement: Confinement | None = None, word
         "filled": {},  # data-fill name -> height in mm after the fill pass (see pagefill)
         "measured": {},  # data-measure name -> height in mm in the job's previous layout pass (see grow)
         "accent": accent,
-        "scientific_only": scientific_only(sp.data, words.lang if words else settings.lang),
+        "scientific_only": scientific_only(sp.data, words or settings.lang),
         "brand": settings.brand.context(),
         "meta": {"generator": GENERATOR, "organisation": settings.org_name,
                  "created": settings.creation_time(),
@@ -72,7 +72,7 @@ def template_context(job, settings, confinement: Confinement | None = None, word
     }
 
 
-def scientific_only(data: dict, lang: str) -> bool:
+def scientific_only(data: dict, lang) -> bool:
     """True when the record has no common name of its own (an import gave it the scientific name):
     layouts then set the scientific name as the title, in italics, and never print it twice."""
     from .formatting import localise

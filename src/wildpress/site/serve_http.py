@@ -163,13 +163,13 @@ class Handler(BaseHTTPRequestHandler):
         if (self.headers.get("Host") or "").strip().lower() not in self.hosts:
             return self._text(HTTPStatus.MISDIRECTED_REQUEST, "wrong Host", True)
         parts = urlsplit(self.path)
+        if self.desk is None or not parts.path.startswith("/__import/"):
+            return self.send_error(HTTPStatus.NOT_IMPLEMENTED, "only the import page takes a POST")
         origin = (self.headers.get("Origin") or "").lower()
         if origin and urlsplit(origin).netloc not in self.hosts:
             return self._text(HTTPStatus.FORBIDDEN, "forbidden: a request from another site", True)
         if parse_qs(parts.query).get("token") != [self.live.token]:
             return self._text(HTTPStatus.FORBIDDEN, "forbidden: this needs the token of this run", True)
-        if self.desk is None or not parts.path.startswith("/__import/"):
-            return self._text(HTTPStatus.NOT_FOUND, "not found", True)
         from .import_page import post
 
         post(self, self.desk, parts.path[len("/__import/"):])
