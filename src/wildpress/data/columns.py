@@ -72,6 +72,7 @@ KNOWN_UNUSED = {
     "assessmentdate": "a date (the year column is used)", "realm": "the realm", "systems": "the systems",
 }
 VIRTUAL_FIELDS = {"name.authority", "name.genus", "name.epithet", "name.subspecies"}
+PROFILE_ROWS = 5000  # rows a column is profiled on (a decision by share needs no more; bounds the time)
 SHARE = 0.8  # a column whose cells are this much of one kind takes that kind's field when its name says nothing
 _TRENDS = {"increasing", "decreasing", "stable", "unknown"}
 _BINOMIAL = re.compile(r"^[A-Z][a-z]+ (?:×\s)?[a-z][a-z-]+")
@@ -163,8 +164,8 @@ def _content_field(prof: Profile) -> tuple[str, str] | None:
 
 def decide(table: Table, explicit: dict[str, Target | None], missing: set[str]) -> list[Decision]:
     """One decision per column of ``table``; ``explicit`` is what the user mapped (folded name -> target)."""
-    profiles = {c: profile([v for _, row in table.rows if (v := row.get(c)) and v.strip().lower() not in missing])
-                for c in table.columns}
+    profiles = {c: profile([v for _, row in table.rows[:PROFILE_ROWS]
+                            if (v := row.get(c)) and v.strip().lower() not in missing]) for c in table.columns}
     decisions: dict[str, Decision] = {}
     for column in table.columns:
         if fold(column) in explicit:

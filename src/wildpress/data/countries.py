@@ -72,7 +72,7 @@ _UNCERTAIN = re.compile(r"^(?:possibly|probably|perhaps|maybe)\s+|\s*\?+\s*$|\s*
                         re.I)
 
 
-def lookup(written: str) -> Match:
+def lookup(written: str, close: bool = True) -> Match:
     """The ISO code of a country as written: a code ('co', 'GB'), a name, an alias or a near spelling."""
     text = str(written).strip()
     uncertain = bool(_UNCERTAIN.search(text))
@@ -89,9 +89,9 @@ def lookup(written: str) -> Match:
     table = _names()
     if folded in table:
         return Match(table[folded], uncertain, "alias" if folded in ALIASES else "name", written)
-    close = difflib.get_close_matches(folded, list(table), n=1, cutoff=0.85)
-    if close:
-        return Match(table[close[0]], uncertain, "close", written)
+    near = difflib.get_close_matches(folded, list(table), n=1, cutoff=0.85) if close else []
+    if near:
+        return Match(table[near[0]], uncertain, "close", written)
     return Match(None, uncertain, "none", written)
 
 
@@ -115,7 +115,7 @@ def cut_list(text: str) -> tuple[str, str | None]:
 
 
 def _known(text: str) -> bool:
-    return lookup(text).how in ("code", "name", "alias")
+    return lookup(text, close=False).how in ("code", "name", "alias")  # exact only: no near-spelling search
 
 
 def join_commas(items: list[str]) -> list[str]:
