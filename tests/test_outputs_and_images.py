@@ -109,3 +109,17 @@ def test_safe_svg_passes():
     svg = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
            '<defs><circle id="c" r="4"/></defs><use xlink:href="#c"/><image href="beside.png"/></svg>')
     assert image_problem(svg.encode(), "ok.svg") is None
+
+
+def test_prepare_removes_what_a_killed_build_left_of_the_manifest_too(tmp_path):
+    """SIGKILL in the middle of writing the manifest leaves '..wildpress-manifest.json.XXXX.part'."""
+    from wildpress.safety.outputs import OutputFolder
+
+    out = tmp_path / "out"
+    out.mkdir()
+    left = [out / "..wildpress-manifest.json.m24ooyuc.part", out / ".fox-factsheet-a4.pdf.k2j3h4.part"]
+    kept = [out / ".notes.txt.abcdef.part", out / "mine.part"]
+    for path in left + kept:
+        path.write_text("x")
+    OutputFolder(out).prepare()
+    assert not any(p.exists() for p in left) and all(p.exists() for p in kept)

@@ -25,7 +25,8 @@ from ..oscompat import open_nofollow
 MAX_NAME = 150  # characters in an output file name; NAME_MAX is 255 bytes and the temp name adds more
 MAX_OURS_BYTES = 512 * 1024 * 1024  # a file this large is not a PDF we wrote
 _UNSAFE = re.compile(r"[^a-z0-9._-]+")
-_PART = re.compile(r"^\..+\.pdf\.[A-Za-z0-9_]{6,}\.part$")
+# what write_atomically leaves when killed: '.<name>.<random>.part' of a PDF, the manifest, a report or a page
+_PART = re.compile(r"^\.(?:.+\.(?:pdf|json|html|png))\.[A-Za-z0-9_]{6,}\.part$")
 
 
 def safe_name(name: str, suffix: str = ".pdf") -> str:
