@@ -166,9 +166,11 @@ class ImportDesk:
         folder = OutputFolder(self.species.parent).check()
         target = self.species.parent / MAPPING_FILE
         if target.exists() or target.is_symlink():
-            try:
-                ours = target.read_bytes()[:200].decode("utf-8", "replace").startswith(MAPPING_HEADER[:40])
-            except OSError:
+            from ..safety.confine import Refused, read_regular
+
+            try:  # the confined reader: a regular file, never a link, never a huge one
+                ours = read_regular(target, 64 * 1024)[:200].decode("utf-8", "replace").startswith(MAPPING_HEADER[:40])
+            except (OSError, Refused):
                 ours = False
             if not ours:
                 raise DeskError(f"{self.shown_path(target)} exists and was not made here; not overwriting it")
