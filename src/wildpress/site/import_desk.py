@@ -19,7 +19,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
 import tempfile
 import threading
 from pathlib import Path
@@ -55,7 +54,11 @@ class ImportDesk:
         self.lock = threading.Lock()
 
     def close(self) -> None:
-        shutil.rmtree(self.work, ignore_errors=True)
+        """The private folder this run made (mkdtemp, mode 0700) goes, through the checked writer."""
+        try:
+            OutputFolder(self.work.parent).remove_tree(self.work.name)
+        except (OSError, WildpressError):
+            pass
 
     # -- requests ---------------------------------------------------------------------------
     def upload(self, filename: str, data: bytes) -> dict:
@@ -120,8 +123,7 @@ class ImportDesk:
 
         table, mapping_path = self._prepared(mapping)
         trial = self.work / "species"
-        if trial.exists():
-            shutil.rmtree(trial)
+        OutputFolder(self.work).remove_tree("species")  # the checked writer: never through a link
         result = import_table(table, trial, mapping=mapping_path, cwd=self.project, report=self.work / "report.txt")
         examples = _examples(table, self.project)
         columns = [{"column": d.column, "field": _spec(d.target), "why": d.why, "dropped": d.dropped,
@@ -141,8 +143,7 @@ class ImportDesk:
         if not files:
             return []
         out = self.work / "out"
-        if out.exists():
-            shutil.rmtree(out)
+        OutputFolder(self.work).remove_tree("out")
         pdfs = []
         for layouts, sizes, chosen in ((["flashcards"], ["a7"], files), (["factsheet"], ["a4"], files[:1])):
             request = assemble(species=chosen, layouts=layouts, sizes=sizes, out_dir=out, root=self.project,
