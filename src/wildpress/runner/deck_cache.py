@@ -2,9 +2,10 @@
 
 A deck is cut into chunks of cards (:func:`chunk_ranges`); each chunk renders on a worker to
 a PDF of its fitted sides (front, back, front, back, ...) that the parent imposes on sheets.
-Every card has a key: its species' inputs (the file and its pictures, by content) and
-everything the deck shares (layout folders, fonts, size, options, settings, the geometry
-that lines the backs up). A chunk's key is the hash of its cards' keys, and its fitted PDF
+Every card has a key: its species' inputs (the file and its pictures, by name in the
+species folder and content) and everything the deck shares (layout folders and fonts by
+content, size, options, settings, the geometry that lines the backs up), none of it by
+where the project sits. A chunk's key is the hash of its cards' keys, and its fitted PDF
 and notes are kept in the asset cache under that key (``cards/<key>.pdf`` and ``.json``).
 
 Chunk boundaries are chosen by content (a boundary falls after a card whose key ends in a
@@ -42,31 +43,48 @@ FOLDER = "cards"
 def card_keys(job, manifest, layout_folders: list[Path], fonts: list[Path], geometry: dict) -> list[str]:
     """One key per card of ``job``'s deck (see the module)."""
     shared = key_parts(job, job.settings, manifest, layout_folders, fonts)
+    for name in ("layout_folders", "fonts"):  # by content, not by where they sit: a moved project keeps its cache
+        shared[name] = [content for _path, content in shared[name]]
     shared["geometry"] = {k: v for k, v in geometry.items() if k != "count"}  # count is not printed on a card
     base = digest(shared)
-    return [digest([base, species_inputs(sp, manifest)]) for sp in job.species_list]
+    return [digest([base, species_inputs(sp, manifest, relative=True)]) for sp in job.species_list]
 
 
 def chunk_ranges(keys: list[str], jobs: int) -> list[range]:
     """Cut a deck with card ``keys`` into chunks by content (see the module), each of
-    ``MIN_CHUNK``..1.5x the target size; a small deck is spread so every worker gets work."""
+    ``MIN_CHUNK``..1.5x the target size; a small deck is spread so every worker gets work.
+
+    A card whose key ends in a chosen remainder is a cut candidate; a candidate ends a chunk
+    when no other candidate lies within the shortest chunk length before it. Whether a card
+    ends a chunk therefore depends only on the keys of the few cards before it, never on
+    where the previous chunk began, so an edit changes the chunks around it and no others.
+    A run between two cuts longer than the longest chunk is cut into pieces from its start."""
     cards = len(keys)
     if cards <= MIN_CHUNK:
         return [range(cards)]
     target = min(CARDS_PER_CHUNK, max(MIN_CHUNK, math.ceil(cards / max(1, jobs))))
     shortest, longest = max(1, target // 2), target + target // 2
-    spans, start = [], 0
-    for n, key in enumerate(keys):
-        length = n + 1 - start
-        if length >= longest or (length >= shortest and int(key[-8:], 16) % (target - shortest + 1) == 0):
-            spans.append(range(start, n + 1))
-            start = n + 1
+    candidate = [int(key[-8:], 16) % (target - shortest + 1) == 0 for key in keys]
+    ends = [n for n in range(shortest - 1, cards)
+            if candidate[n] and not any(candidate[max(0, n - shortest + 1):n])]
+    runs, start = [], 0
+    for end in ends:
+        runs.append(range(start, end + 1))
+        start = end + 1
     if start < cards:
-        if spans and cards - start < shortest and len(spans[-1]) + cards - start <= longest:  # a short tail joins
-            spans[-1] = range(spans[-1].start, cards)
-        else:
-            spans.append(range(start, cards))
-    return spans
+        runs.append(range(start, cards))
+    if len(runs) > 1 and len(runs[-1]) < shortest and len(runs[-2]) + len(runs[-1]) <= longest:  # a short tail joins
+        runs[-2:] = [range(runs[-2].start, cards)]
+    return [piece for run in runs for piece in _pieces(run, target, shortest)]
+
+
+def _pieces(run: range, target: int, shortest: int) -> list[range]:
+    """``run`` cut from its start into pieces of ``target`` cards, a short rest joining the
+    last piece: an edit late in a long run leaves its earlier pieces as they were."""
+    starts = list(range(run.start, run.stop, target))
+    if len(starts) > 1 and run.stop - starts[-1] < shortest:
+        starts.pop()
+    return [range(a, b) for a, b in zip(starts, starts[1:] + [run.stop])]
 
 
 def chunk_key(keys: list[str], span: range) -> str:

@@ -253,12 +253,15 @@ def settings_fingerprint(settings) -> dict:
     return {**fingerprint(settings), "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH")}
 
 
-def species_inputs(species, manifest: Manifest) -> list:
-    """The species file and every picture it names (photo and gallery), by content."""
+def species_inputs(species, manifest: Manifest, relative: bool = False) -> list:
+    """The species file and every picture it names (photo and gallery), by content; named
+    as written in the species folder when ``relative`` (a card's key stays the same when
+    the project moves), else by full path."""
     data = species.data
     pictures = [data.get("photo")] + list(data.get("gallery") or [])
-    files = [species.file] + [species.file.parent / p["file"] for p in pictures if p and p.get("file")]
-    return [[str(f), manifest.file_hash(f)] for f in files]
+    names = [species.file.name] + [p["file"] for p in pictures if p and p.get("file")]
+    files = [species.file] + [species.file.parent / name for name in names[1:]]
+    return [[name if relative else str(f), manifest.file_hash(f)] for name, f in zip(names, files)]
 
 
 def job_key(job, settings, manifest: Manifest, layout_folders: list[Path], fonts: list[Path]) -> str:
