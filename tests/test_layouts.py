@@ -129,3 +129,14 @@ def test_a_ladder_step_must_say_what_it_does(tmp_path):
             "ladder:\n  - {class: fit-small}\n")
     with pytest.raises(LayoutError, match=r"layout\.yaml:6:\d+: ladder\[0\].*name"):
         load_layout("badladder", tmp_path)
+
+
+def test_a_css_mistake_names_its_stylesheet_and_line_for_every_document(tmp_path):
+    _layout(tmp_path, "bad", "name: bad\ndescription: Bad CSS\nkind: document\nextends: factsheet\n"
+                             "styles: [bad.css]\n",
+            {"bad.css": "/* brand */\n.kicker { font-sise: 3pt; }\n"})
+    species = [SAMPLES / "amur-leopard.yaml", SAMPLES / "axolotl.yaml"]
+    result = build(species, ["bad"], ["A4"], tmp_path / "out", project_dir=tmp_path, raise_errors=False)
+    assert len(result.failures) == 2 and not result.outputs  # the cached sheet fails the second one too
+    for failure in result.failures:
+        assert "bad/bad.css:2:" in failure.message and "font-sise" in failure.message, failure.message

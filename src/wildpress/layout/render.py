@@ -166,8 +166,10 @@ class Renderer:
         except (ArithmeticError, TypeError, ValueError, LookupError) as exc:
             raise LayoutError(f"layout '{layout.name}': {location(exc)}{type(exc).__name__}: {exc}") from None
 
-    def _stylesheets(self, layout: Layout, fetcher: ConfinedFetcher) -> list:
-        """The layout's CSS, read through the confinement; cached while the files are unchanged."""
+    def _stylesheets(self, layout: Layout, fetcher: ConfinedFetcher) -> tuple[list, list[str]]:
+        """The layout's CSS, read through the confinement, and what WeasyPrint said of each file
+        (named by stylesheet and line); both cached while the files are unchanged, so a bad rule
+        fails every document, not only the first a worker parses."""
         confinement = fetcher.confinement
         texts = []
         for path in layout.style_files():
@@ -180,13 +182,16 @@ class Renderer:
         fonts_css = font_face_css(layout, faces)  # @font-face rules and the layout's --font-* chains
         key = (fonts_css, tuple(texts), confinement)
         if key not in self._css_cache:
-            sheets = [self._wp.CSS(string=fonts_css, font_config=self.font_config, url_fetcher=fetcher)]
-            for path, text in texts:
-                sheets.append(self._wp.CSS(string=text, base_url=path.as_uri(), font_config=self.font_config,
-                                           url_fetcher=fetcher))
+            sheets, problems = [], []
+            for path, text in [(None, fonts_css), *texts]:
+                with weasyprint_warnings() as said:
+                    sheets.append(self._wp.CSS(string=text, base_url=path.as_uri() if path else None,
+                                               font_config=self.font_config, url_fetcher=fetcher))
+                name = _stylesheet_name(layout, path) if path else f"the font rules of layout '{layout.name}'"
+                problems += [stylesheet_problem(name, text, message) for message in said]
             if len(self._css_cache) > 64:
                 self._css_cache.clear()
-            self._css_cache[key] = sheets
+            self._css_cache[key] = sheets, problems
         return self._css_cache[key]
 
     def render(self, html: str, layout: Layout, size: PaperSize, roots: list[Path],
@@ -198,8 +203,10 @@ class Renderer:
         from .fetcher import ConfinedFetcher
 
         fetcher = ConfinedFetcher(self._confinement(roots))
+        sheets, css_problems = self._stylesheets(layout, fetcher)
+        if css_problems:
+            raise RenderError(_problems(css_problems))
         with weasyprint_warnings() as warnings, page_limit(self.max_pages):
-            sheets = self._stylesheets(layout, fetcher)
             page = self._wp.CSS(string=page_css(size, options.pop("bleed_pt", 0.0)) + extra_css,
                                 font_config=self.font_config, url_fetcher=fetcher)
             doc = self._wp.HTML(string=html, base_url=layout.folders[0].as_uri() + "/", url_fetcher=fetcher)
@@ -250,6 +257,36 @@ def _problems(warnings: list[str]) -> str:
         text += ("\nNo font of the layout has those characters (the layout's own text, since species texts "
                  "are checked before rendering): add a font that has them to the project's fonts/ folder.")
     return text
+
+
+_AT_LINE = re.compile(r"^(?P<what>.*?) at (?P<line>\d+):(?P<column>\d+)(?P<rest>.*)$", re.S)
+_QUOTED = re.compile(r"[`'](?P<quoted>[^`']{2,})[`']")
+
+
+def stylesheet_problem(name: str, text: str, message: str) -> str:
+    """WeasyPrint's word on a stylesheet as 'name:line:column: what', e.g. "poster.css:2:6:
+    ignored `font-sise: 3pt`, unknown property." Where WeasyPrint gives no place (a bad
+    selector), the first line quoting what it names is given."""
+    found = _AT_LINE.match(message)
+    if found:
+        what = found["what"][:1].lower() + found["what"][1:]
+        return f"{name}:{found['line']}:{found['column']}: {what}{found['rest']}"
+    quoted = _QUOTED.search(message)
+    fragment = quoted["quoted"].strip() if quoted else ""
+    for number, line in enumerate(text.splitlines(), 1):
+        if fragment and fragment in line:
+            return f"{name}:{number}: {message}"
+    return f"{name}: {message}"
+
+
+def _stylesheet_name(layout: Layout, path: Path) -> str:
+    """``path`` as its layout folder names it: 'poster/poster.css', 'mine/extra.css'."""
+    for folder in layout.folders:
+        try:
+            return f"{folder.name}/{path.relative_to(folder).as_posix()}"
+        except ValueError:
+            continue
+    return path.name
 
 
 def _manifest_naming(layout: Layout, path: Path) -> Path:
