@@ -200,3 +200,24 @@ def test_a_string_without_its_closing_quote_is_refused_at_its_line(tmp_path):
 def test_a_message_translated_twice_is_refused_naming_both_lines(tmp_path):
     message = _refusal(tmp_path, 'msgid "Up to {}"\nmsgstr "Bis zu {}"\n\nmsgid "Up to {}"\nmsgstr "Max. {}"\n')
     assert "msgid 'Up to {}' is translated twice (lines 6 and 9); keep one" in message, message
+
+
+def test_plural_forms_of_a_singular_message_are_refused_at_their_line(tmp_path):
+    message = _refusal(tmp_path, 'msgid "Habitat"\nmsgstr[0] "Lebensraum"\nmsgstr[1] "Lebensraeume"\n')
+    assert message.startswith(f"{tmp_path}/locale/en.po:7: msgstr[0] belongs to a plural message"), message
+    message = _refusal(tmp_path, 'msgid "%(num)d country"\nmsgid_plural "%(num)d countries"\nmsgstr "Land"\n')
+    assert message.startswith(f"{tmp_path}/locale/en.po:8: a plural message (msgid_plural) is translated"), message
+
+
+@pytest.mark.parametrize("charset", ["BOGUS", "ISO-8859-1"])
+def test_a_charset_other_than_utf8_is_refused_at_its_line(tmp_path, charset):
+    body = f'"Content-Type: text/plain; charset={charset}\\n"\n\nmsgid "Habitat"\nmsgstr "Lebensraum"\n'
+    (tmp_path / "locale").mkdir()
+    po = tmp_path / "locale" / "en.po"
+    po.write_text('msgid ""\nmsgstr ""\n' + body, encoding="utf-8")
+    with pytest.raises(LayoutError) as caught:
+        catalogue("en", (), tmp_path)
+    assert str(caught.value).startswith(f"{po}:3: the header says charset={charset}, but catalogues are read "
+                                        "as UTF-8"), caught.value
+    po.write_text('msgid ""\nmsgstr ""\n' + body.replace(charset, "UTF-8"), encoding="utf-8")
+    assert catalogue("en", (), tmp_path).gettext("Habitat") == "Lebensraum"

@@ -144,6 +144,38 @@ def _check_quotes(text: str) -> None:
             raise _PoMistake(number, f"{what}: {value[:60]!r}; write strings as \"text\"")
 
 
+def _check_plural_shapes(text: str) -> None:
+    """``msgstr[N]`` only under a ``msgid_plural`` and plain ``msgstr`` only without one (Babel
+    would keep msgstr[0] of a singular message and drop the rest without a word)."""
+    plural = False
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if line.startswith("msgid "):
+            plural = False
+        elif line.startswith("msgid_plural"):
+            plural = True
+        elif line.startswith("msgstr[") and not plural:
+            raise _PoMistake(number, f"{line.split()[0]} belongs to a plural message, but this msgid has no "
+                                     "msgid_plural; write msgstr \"...\" for a singular message")
+        elif line.startswith("msgstr ") and plural:
+            raise _PoMistake(number, "a plural message (msgid_plural) is translated as msgstr[0], msgstr[1] ...; "
+                                     "write one msgstr[N] per plural form")
+
+
+_CHARSET = re.compile(r'^\s*"content-type:.*?charset=(?P<charset>[^;\\"\s]*)', re.I)
+_UTF8_NAMES = {"utf-8", "utf8", "us-ascii", "ascii"}
+
+
+def _check_charset(text: str) -> None:
+    """The header's charset is UTF-8 (or ASCII, a part of it): wildpress reads every catalogue as UTF-8,
+    and a file saved in another encoding would print wrong letters."""
+    for number, line in enumerate(text.splitlines(), 1):
+        found = _CHARSET.match(line)
+        if found and found["charset"].lower() not in _UTF8_NAMES:
+            raise _PoMistake(number, f"the header says charset={found['charset'][:40]}, but catalogues are "
+                                     "read as UTF-8: save the file as UTF-8 and write charset=UTF-8")
+
+
 def _header_line(text: str) -> int | None:
     """The line of the Plural-Forms header (the first quoted line naming it)."""
     for number, line in enumerate(text.splitlines(), 1):
@@ -204,6 +236,8 @@ def _read_po(text: str, file: Path, locale: Locale | None) -> Catalog:
     catalog = _GuardedCatalog(locale=locale)
     try:
         _check_quotes(text)
+        _check_plural_shapes(text)
+        _check_charset(text)
         PoFileParser(catalog, abort_invalid=True).parse(io.StringIO(text))
     except _PoMistake as exc:
         raise LayoutError(f"{file}:{exc.line}: {exc}") from None
