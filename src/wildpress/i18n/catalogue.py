@@ -129,51 +129,59 @@ _PO_KEYWORD = re.compile(r"^(?:msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+
 _PO_STRING = re.compile(r'^"(?:[^"\\]|\\.)*"$')
 
 
-def _check_quotes(text: str) -> None:
-    """Every string of the file opens and closes with a quote mark (Babel would cut a character off one
-    that does not, and the translation would print without it)."""
-    for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        keyword = _PO_KEYWORD.match(line)
-        value = keyword[1].strip() if keyword else line
-        if not _PO_STRING.match(value):
-            what = "a string not closed with a quote mark" if value.startswith('"') else \
-                "neither msgid/msgstr nor a quoted string"
-            raise _PoMistake(number, f"{what}: {value[:60]!r}; write strings as \"text\"")
-
-
-def _check_plural_shapes(text: str) -> None:
-    """``msgstr[N]`` only under a ``msgid_plural`` and plain ``msgstr`` only without one (Babel
-    would keep msgstr[0] of a singular message and drop the rest without a word)."""
-    plural = False
-    for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        if line.startswith("msgid "):
-            plural = False
-        elif line.startswith("msgid_plural"):
-            plural = True
-        elif line.startswith("msgstr[") and not plural:
-            raise _PoMistake(number, f"{line.split()[0]} belongs to a plural message, but this msgid has no "
-                                     "msgid_plural; write msgstr \"...\" for a singular message")
-        elif line.startswith("msgstr ") and plural:
-            raise _PoMistake(number, "a plural message (msgid_plural) is translated as msgstr[0], msgstr[1] ...; "
-                                     "write one msgstr[N] per plural form")
-
-
 _CHARSET = re.compile(r'^\s*"content-type:.*?charset=(?P<charset>[^;\\"\s]*)', re.I)
 _UTF8_NAMES = {"utf-8", "utf8", "us-ascii", "ascii"}
 
 
-def _check_charset(text: str) -> None:
+def _quote_mistake(line: str) -> str | None:
+    """Every string of the file opens and closes with a quote mark (Babel would cut a character off one
+    that does not, and the translation would print without it)."""
+    keyword = _PO_KEYWORD.match(line)
+    value = keyword[1].strip() if keyword else line
+    if _PO_STRING.match(value):
+        return None
+    what = "a string not closed with a quote mark" if value.startswith('"') else \
+        "neither msgid/msgstr nor a quoted string"
+    return f"{what}: {value[:60]!r}; write strings as \"text\""
+
+
+def _plural_shape_mistake(line: str, plural: bool) -> str | None:
+    """``msgstr[N]`` only under a ``msgid_plural`` and plain ``msgstr`` only without one (Babel
+    would keep msgstr[0] of a singular message and drop the rest without a word)."""
+    if line.startswith("msgstr[") and not plural:
+        return (f"{line.split()[0]} belongs to a plural message, but this msgid has no "
+                "msgid_plural; write msgstr \"...\" for a singular message")
+    if line.startswith("msgstr ") and plural:
+        return ("a plural message (msgid_plural) is translated as msgstr[0], msgstr[1] ...; "
+                "write one msgstr[N] per plural form")
+    return None
+
+
+def _charset_mistake(line: str) -> str | None:
     """The header's charset is UTF-8 (or ASCII, a part of it): wildpress reads every catalogue as UTF-8,
     and a file saved in another encoding would print wrong letters."""
-    for number, line in enumerate(text.splitlines(), 1):
-        found = _CHARSET.match(line)
-        if found and found["charset"].lower() not in _UTF8_NAMES:
-            raise _PoMistake(number, f"the header says charset={found['charset'][:40]}, but catalogues are "
-                                     "read as UTF-8: save the file as UTF-8 and write charset=UTF-8")
+    found = _CHARSET.match(line)
+    if found and found["charset"].lower() not in _UTF8_NAMES:
+        return (f"the header says charset={found['charset'][:40]}, but catalogues are "
+                "read as UTF-8: save the file as UTF-8 and write charset=UTF-8")
+    return None
+
+
+def _check_lines(text: str) -> None:
+    """What Babel's parser lets through silently, checked line by line in one pass: quoting,
+    singular/plural shapes and the charset (each raises :class:`_PoMistake` at its line)."""
+    plural = False
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("msgid "):
+            plural = False
+        elif line.startswith("msgid_plural"):
+            plural = True
+        mistake = _quote_mistake(line) or _plural_shape_mistake(line, plural) or _charset_mistake(line)
+        if mistake:
+            raise _PoMistake(number, mistake)
 
 
 def _header_line(text: str) -> int | None:
@@ -235,9 +243,7 @@ def _read_po(text: str, file: Path, locale: Locale | None) -> Catalog:
     """Babel's ``read_po``, with the Plural-Forms count checked before Babel acts on it."""
     catalog = _GuardedCatalog(locale=locale)
     try:
-        _check_quotes(text)
-        _check_plural_shapes(text)
-        _check_charset(text)
+        _check_lines(text)
         PoFileParser(catalog, abort_invalid=True).parse(io.StringIO(text))
     except _PoMistake as exc:
         raise LayoutError(f"{file}:{exc.line}: {exc}") from None
