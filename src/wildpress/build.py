@@ -233,6 +233,10 @@ def _run_planned(request: BuildRequest, found: _Planned, result: BuildResult, pr
         if current and job.settings.tile:
             tiled = safe_name(f"{name[:-4]}-tiled-{get_size(job.settings.tile).name}")
             current = manifest.up_to_date(tiled, key, folder.path / tiled)
+        if current and job.settings.output_format == "png":
+            from .runner.extras import pngs_current
+
+            current = pngs_current(manifest, name, key, folder)
         if current:
             result.up_to_date.append(path)
         else:

@@ -36,7 +36,8 @@ def main(ctx) -> None:
 
 BUILD_SETTINGS = ("orientation", "lang", "back_lang", "units", "fallback", "organisation", "force", "photo_ppi",
                   "front", "sheet", "duplex", "fold", "cut_marks", "gutter", "back_offset", "imposition", "deck_name",
-                  "bleed", "marks", "pdf_variant", "tagged", "tile", "tile_overlap",
+                  "bleed", "marks", "pdf_variant", "tagged", "tile", "tile_overlap", "output_format", "ppi",
+                  "colour",
                   "time_limit", "memory_limit", "max_pages")
 
 

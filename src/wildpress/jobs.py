@@ -162,6 +162,9 @@ class Settings:
     tile: str | None = None  # sheet size: also write the document tiled for small printers (tiling.py)
     tile_overlap_mm: float = 10.0
     photo_ppi: float = 300.0  # photos are downsampled to this resolution at their printed size
+    output_format: str = "pdf"  # pdf | png: PNGs of every page (or card side) beside the PDF (printing/raster.py)
+    ppi: float | None = None  # PNG resolution; None: the size's own screen ppi, else raster.DEFAULT_PPI
+    colour: str = "rgb"  # rgb | cmyk: the PDF converted to CMYK by Ghostscript (printing/cmyk.py)
     # Prepared photos: $WILDPRESS_CACHE if set, else a hidden folder in the output folder, so a
     # build writes nothing outside it and the next build into the same folder reuses them.
     cache_dir: str | None = None

@@ -17,6 +17,8 @@
   file an open descriptor refers to, where the system can say.
 * **Child processes.** :func:`socket_popen_kwargs` hands a socket to a child
   process; :func:`watch_parent` calls back when the parent process is gone.
+* **Ghostscript.** :func:`ghostscript_command` finds ``gs`` (``gswin64c`` /
+  ``gswin32c`` on Windows), or None where it is not installed.
 
 A limit this system cannot enforce is never skipped silently:
 :func:`unenforced_limits` returns one sentence for each (the build prints them
@@ -323,6 +325,16 @@ def watch_parent(parent: int, on_exit: Callable[[], None]) -> None:
         target = wait_handle
 
     threading.Thread(target=target, daemon=True, name="wildpress-parent-watch").start()
+
+
+# --- programs -----------------------------------------------------------------------------------
+
+def ghostscript_command() -> str | None:
+    """The Ghostscript program on this system's PATH (its console name on Windows), or None."""
+    import shutil
+
+    names = ("gswin64c", "gswin32c", "gs") if sys.platform == "win32" else ("gs",)
+    return next((found for found in map(shutil.which, names) if found), None)
 
 
 # --- what cannot be enforced -------------------------------------------------------------------

@@ -211,6 +211,15 @@ TABLE: tuple[Setting, ...] = (
     Setting("tile_overlap", "output", 10.0, "With --tile: how far neighbouring sheets overlap, for gluing.",
             _length_mm(0, 200, "tile overlap"), "--overlap", "tile_overlap", "tile_overlap_mm", True, _LENGTH,
             {"metavar": "LENGTH"}),
+    Setting("output_format", "output", "pdf", "pdf, or png: also every page (a deck: every card side) as a PNG "
+            "image beside the PDF, at the page's finished size, for social media, slides and web pages (see --ppi).",
+            _choice("pdf", "png"), "--format", "format", "output_format", True, {"enum": ["pdf", "png"]}),
+    Setting("ppi", "output", None, "With --format png: pixels per inch. Default: a screen size's own (instagram-post "
+            "gives 1080 × 1080 px), else 150.", _number(10, 1200, "must be between 10 and 1200 ppi"), "--ppi", "ppi",
+            "ppi", True, {"type": "number"}, {"metavar": "PPI"}),
+    Setting("colour", "output", "rgb", "rgb (sRGB, the default), or cmyk: the PDF converted to CMYK with an output "
+            "intent by Ghostscript, for print shops that ask for CMYK (Ghostscript must be installed).",
+            _choice("rgb", "cmyk"), "--colour", "colour", "colour", True, {"enum": ["rgb", "cmyk"]}),
     # -- flashcards: how cards go onto sheets (per output) -------------------------------------
     Setting("front", "output", None, "What each card's front shows: name (photo and name), photo (photo only, for a "
             "quiz) or question (the answer is on the back). Default: name (same as -O front=...).",

@@ -46,7 +46,8 @@ def template_context(job, settings, confinement: Confinement | None = None, word
     accent = job.options.get("accent") or settings.brand.accent or sp.data.get("accent") or DEFAULT_ACCENT
     confinement = confinement or Confinement.for_project(Path.cwd(), [s.file.parent for s in job.species_list])
     cache = Path(settings.cache_dir) if settings.cache_dir else cache_dir()
-    slots = PhotoSlots(job.species_list, confinement, cache, job.label, settings.photo_ppi, accent)
+    slots = PhotoSlots(job.species_list, confinement, cache, job.label, settings.photo_ppi, accent,
+                       _sharp_ppi(job, settings))
     return {
         "species": sp.data,
         "photo": sp.data["photo"],
@@ -79,3 +80,14 @@ def scientific_only(data: dict, lang) -> bool:
 
     common = str(localise(data["name"]["common"], lang))
     return " ".join(common.split()).casefold() == " ".join(str(data["name"]["scientific"]).split()).casefold()
+
+
+def _sharp_ppi(job, settings) -> float:
+    """The photo resolution that looks sharp in this job's output: print's, or a PNG's own ppi when
+    only PNGs for screens are the point (``--format png`` at a screen size or a lower --ppi)."""
+    from ..pictures.photos import WARN_PPI
+
+    if settings.output_format != "png":
+        return WARN_PPI
+    return min(WARN_PPI, float(settings.ppi or job.size.ppi or WARN_PPI))
+

@@ -21,13 +21,13 @@ def impose_deck(chunks: list[bytes], job, settings) -> tuple[bytes, int]:
     """
     import pikepdf
 
-    chunks[0] = _bytes(chunks[0])
+    chunks[0] = chunk_bytes(chunks[0])
     with pikepdf.open(io.BytesIO(chunks[0])) as first:
         docinfo = _docinfo(first, job)
     return impose(_ChunkCards(chunks), job.size.width, job.size.height, settings.cards, docinfo)
 
 
-def _bytes(chunk) -> bytes:
+def chunk_bytes(chunk) -> bytes:
     """A chunk's PDF: its bytes, or read back from the card cache (``Stored`` handles have ``read``)."""
     return chunk if isinstance(chunk, (bytes, bytearray)) else chunk.read()
 
@@ -43,7 +43,7 @@ class _ChunkCards:
         import pikepdf
 
         for n, data in enumerate(self.chunks):
-            pdf = pikepdf.open(io.BytesIO(_bytes(data)))
+            pdf = pikepdf.open(io.BytesIO(chunk_bytes(data)))
             self.chunks[n] = b""
             pages = list(pdf.pages)
             for i in range(0, len(pages) - 1, 2):

@@ -171,8 +171,9 @@ class PhotoSlots:
     """
 
     def __init__(self, species_list, confinement, cache: Path, label: str, ppi: float = DEFAULT_PPI,
-                 background: str = "#1f5c3a"):
-        self._args = (species_list, confinement, cache, label, ppi, background)
+                 background: str = "#1f5c3a", warn_ppi: float = WARN_PPI):
+        self._args = (species_list, confinement, cache, label, ppi, background, warn_ppi)
+        self._warn_ppi = warn_ppi  # a PNG for screens needs no more than its own ppi
         self._files = {sp.id: sp for sp in species_list}
         self._confinement = confinement
         self._cache = cache
@@ -215,10 +216,10 @@ class PhotoSlots:
         prepared = prepare(data, (width_mm, tall), self._cache, crop=photo.get("crop"),
                            focal=(focal["x"], focal["y"]), ppi=self._ppi, background=self._background)
         self._notes.pop((photo["file"], round(width_mm)), None)
-        if prepared.ppi < WARN_PPI:
+        if prepared.ppi < self._warn_ppi:
             self._notes[(photo["file"], round(width_mm))] = (Problem(species.file, None, None, "photo",
                                       f"{self._label}: {photo['file']} prints at {prepared.ppi:.0f} ppi "
-                                      f"({width_mm:.0f} × {tall:.0f} mm); {WARN_PPI} ppi or more looks sharp. "
+                                      f"({width_mm:.0f} × {tall:.0f} mm); {self._warn_ppi:g} ppi or more looks sharp. "
                                       "Use a larger original or a smaller size.", "warning"))
         fx, fy = prepared.focal
         return {"src": prepared.path.absolute().as_uri(), "position": f"{fx * 100:.1f}% {fy * 100:.1f}%",

@@ -28,6 +28,7 @@ class PaperSize:
     width: float  # points
     height: float  # points
     group: str = "custom"
+    ppi: float | None = None  # screen sizes: the ppi at which the page is its pixel size (--format png)
 
     @property
     def width_mm(self) -> float:
@@ -50,10 +51,14 @@ class PaperSize:
             return self
         if orientation not in ("portrait", "landscape"):
             raise UsageError(f"orientation must be portrait or landscape, not {orientation!r}")
-        return PaperSize(f"{self.name}-{orientation}", self.label + f" {orientation}", self.height, self.width, self.group)
+        return PaperSize(f"{self.name}-{orientation}", self.label + f" {orientation}", self.height, self.width, self.group,
+                         self.ppi)
 
     def describe(self) -> str:
-        """Dimensions as people read them, in mm and inches."""
+        """Dimensions as people read them, in mm and inches (screen sizes: in pixels at their ppi)."""
+        if self.ppi:
+            return (f"{round(self.width / IN * self.ppi)} × {round(self.height / IN * self.ppi)} px at {self.ppi:g} ppi  "
+                    f"({self.width_mm:.0f} × {self.height_mm:.0f} mm)")
         return (f"{self.width_mm:.0f} × {self.height_mm:.0f} mm  "
                 f"({self.width / IN:.2f} × {self.height / IN:.2f} in)")
 
@@ -64,6 +69,12 @@ def _mm(name, label, w, h, group):
 
 def _in(name, label, w, h, group):
     return PaperSize(name, label, w * IN, h * IN, group)
+
+
+def _px(name, label, w, h, ppi):
+    """A screen size: ``w`` × ``h`` pixels at ``ppi``. Its ppi keeps the short side at 8.75 in or more,
+    so the poster's type (sized for paper) reads at the image's size on a phone."""
+    return PaperSize(name, label, w / ppi * IN, h / ppi * IN, "screen", ppi)
 
 
 def _iso_a(n: int) -> tuple[int, int]:
@@ -97,6 +108,13 @@ for _size in [
     _in("index-3x5", "Index card 3 × 5 in", 3, 5, "card"),
     _in("index-4x6", "Index card 4 × 6 in", 4, 6, "card"),
     _mm("poker", "Poker / trading card", 63, 88, "card"),
+    _px("instagram-post", "Instagram post (square)", 1080, 1080, 120),
+    _px("instagram-4x5", "Instagram post (portrait 4:5)", 1080, 1350, 120),
+    _px("instagram-story", "Instagram / Facebook story", 1080, 1920, 120),
+    _px("facebook-post", "Facebook link image", 1200, 630, 72),
+    _px("linkedin-post", "LinkedIn link image", 1200, 627, 72),
+    _px("x-post", "X (Twitter) image", 1600, 900, 100),
+    _px("slide-16x9", "Slide 16:9 (Full HD)", 1920, 1080, 120),
 ]:
     SIZES[_size.name] = _size
 

@@ -154,18 +154,23 @@ class _Finisher:
         """Impose ``item``'s fitted chunks on sheets and write the deck."""
         from ..layout.deck_sheets import impose_deck
 
+        from ..layout.deck_sheets import chunk_bytes
+
+        sides = None
         try:
+            if item.job.settings.output_format == "png":  # one PNG per card side: the sides before imposition
+                sides = [chunk_bytes(chunk) for chunk in item.chunks]
             data, pages = impose_deck(item.chunks, item.job, item.job.settings)
         except (OutputError, WildpressError) as exc:
             _fail(self.result, item, exc, self.report)
             return
         finally:
             item.chunks = [b""] * len(item.chunks)  # free the parts
-        self.write(item, data, pages)
+        self.write(item, data, pages, sides)
 
-    def write(self, item: Planned, data: bytes, pages: int) -> None:
+    def write(self, item: Planned, data: bytes, pages: int, sides: list[bytes] | None = None) -> None:
         try:
-            written = _write(item, data, pages, self.out, self.manifest)
+            written = _write(item, data, pages, self.out, self.manifest, sides)
         except (OutputError, WildpressError) as exc:
             _fail(self.result, item, exc, self.report)
             return
@@ -205,9 +210,14 @@ def _fail(result: BuildResult, item: Planned, error: Exception, report) -> None:
     result.failures.append(Failure(item.job.label, message, error))
 
 
-def _write(item: Planned, data: bytes, pages: int, out: OutputFolder, manifest: Manifest) -> list[Output]:
-    """Write the PDF (and its tiled copy) through the checked writer, record both in the manifest."""
+def _write(item: Planned, data: bytes, pages: int, out: OutputFolder, manifest: Manifest,
+           sides: list[bytes] | None = None) -> list[Output]:
+    """Write the PDF (in CMYK with --colour cmyk; with its tiled copy and its PNGs where asked)
+    through the checked writer, record each in the manifest."""
+    from .extras import colour_converted, write_pngs
+
     job, settings = item.job, item.job.settings
+    rgb, data = data, colour_converted(data, item, out)  # PNGs are drawn from the sRGB original
     path = out.target(item.name)
     sources = sorted({os.path.abspath(sp.file) for sp in job.species_list})
     out.write(item.name, data, settings.force or manifest.made_it(item.name, path))
@@ -226,6 +236,8 @@ def _write(item: Planned, data: bytes, pages: int, out: OutputFolder, manifest: 
         manifest.record(name, item.key, tiled, tiled_path, job.label + " (tiled)", sources, job.notes,
                         output_lang(job), job.layout.name)
         outputs.append(Output(tiled_path, job, sheets + 1, time.perf_counter() - started))
+    if settings.output_format == "png":
+        outputs += write_pngs(item, rgb, out, manifest, sources, sides)
     return outputs
 
 

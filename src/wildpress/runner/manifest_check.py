@@ -18,7 +18,7 @@ import secrets
 from pathlib import Path
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
-OUTPUT_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,149}\.pdf$")
+OUTPUT_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,149}\.(?:pdf|png)$")  # a PNG is a page of a PDF (``of``)
 MAX_TEXT = 4000
 MAX_LIST = 10000
 
@@ -43,7 +43,9 @@ def output_entry_ok(name, entry) -> bool:
             and isinstance(entry.get("sha256"), str) and bool(HEX64.match(entry["sha256"]))
             and _whole(entry.get("size")) and _text(entry.get("job", ""), 500)
             and _texts(entry.get("sources", [])) and _texts(entry.get("warnings", []))
-            and _text(entry.get("lang", "en"), 40) and _text(entry.get("layout", ""), 100))
+            and _text(entry.get("lang", "en"), 40) and _text(entry.get("layout", ""), 100)
+            and (name.endswith(".pdf") if "of" not in entry else
+                 isinstance(entry["of"], str) and entry["of"].endswith(".pdf") and bool(OUTPUT_NAME.match(entry["of"]))))
 
 
 def check_outputs(outputs) -> tuple[dict, list]:

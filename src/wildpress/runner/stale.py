@@ -38,6 +38,8 @@ def sweep(result, manifest, folder, planned: set[str], project: Path, dirs, clea
     layouts = set(available(project, dirs))
     for name in sorted(set(manifest.outputs) - planned):
         entry = manifest.outputs[name]
+        if entry.get("of") in planned:  # a page of a PDF this build plans: its writer keeps it or removes it
+            continue
         try:
             path = folder.target(name)
         except OutputError:
