@@ -195,6 +195,10 @@ def _plan_jobs(request: BuildRequest, outputs: list, loaded: list, project: Path
         found = plan(loaded, [layout], list(output.sizes), output.orientation, {**output.options, **declared},
                      settings.deck_name)
         Production.from_settings(settings)  # bad bleed/marks/variant fail before rendering
+        if settings.colour == "cmyk":
+            from .printing.cmyk import ghostscript
+
+            ghostscript()  # missing: said before anything renders
         for job in found:
             job.settings, job.pattern = settings, request.pattern
         planned_jobs += found

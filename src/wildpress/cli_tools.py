@@ -128,7 +128,7 @@ def sizes():
     from .printing.sizes import list_sizes
 
     for size in list_sizes():
-        click.echo(f"{size.name:<11} {size.label:<22} {size.describe()}")
+        click.echo(f"{size.name:<15} {size.label:<29} {size.describe()}")
     click.echo("Custom sizes: WxH with a unit, e.g. 594x841mm, 50x70cm, 18x24in.")
 
 
