@@ -186,7 +186,7 @@ def _regular(path: Path) -> bool:
 def _names(out: Path, manifest: Manifest, result: BuildResult | None) -> list[tuple[str, str]]:
     """(file name, state) of every output to show, tiled copies beside their document."""
     if result is None:
-        return [(n, "earlier build") for n in sorted(manifest.outputs) if _regular(out / n)]
+        return [(n, "earlier build") for n in sorted(manifest.outputs) if n.endswith(".pdf") and _regular(out / n)]
     shown = [(o.path.name, "built") for o in result.outputs] + [(p.name, "up to date") for p in result.up_to_date]
     labels = {manifest.outputs.get(n, {}).get("job") for n, _ in shown}
     for name, entry in manifest.outputs.items():  # the tiled copy of an up-to-date poster
@@ -194,7 +194,7 @@ def _names(out: Path, manifest: Manifest, result: BuildResult | None) -> list[tu
             shown.append((name, "up to date"))
     seen, unique = set(), []
     for name, state in shown:
-        if name not in seen:
+        if name not in seen and name.endswith(".pdf"):  # a PNG of --format png is a page of a PDF shown
             seen.add(name)
             unique.append((name, state))
     return unique
