@@ -17,6 +17,7 @@ Usage: python benchmarks/typst_factsheets.py [--docs 112] [--repeat 3] [--jobs 2
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import resource
 import shutil
@@ -160,10 +161,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
-    try:
-        import typst  # noqa: F401
-    except ImportError:
-        raise BenchmarkError("Typst is not installed: pip install .[bench]") from None
+    if importlib.util.find_spec("typst") is None:
+        raise BenchmarkError("Typst is not installed: pip install .[bench]")
     ours, theirs, noop, full_walls = [], [], [], []
     with tempfile.TemporaryDirectory(prefix="wp-bench-typst-") as tmp:
         tmp = Path(tmp)
