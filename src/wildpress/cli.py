@@ -203,9 +203,11 @@ def preview(ctx, species, layouts, sizes, out_dir, option_pairs, jobs, project_f
               help="Address to serve on and the only host name answered: 127.0.0.1, ::1 or localhost "
                    "(this machine only), or an address or name of this machine to show the pages to "
                    "others on your network.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the contact sheet in the default browser once "
+                                                          "the first build is done.")
 @_reports_errors
 @click.pass_context
-def serve(ctx, species, layouts, sizes, out_dir, option_pairs, jobs, project_file, port, host):
+def serve(ctx, species, layouts, sizes, out_dir, option_pairs, jobs, project_file, port, host, open_browser):
     """Build, serve the contact sheet on http://127.0.0.1:PORT/ and rebuild on every edit.
 
     Watches the species data, layouts, fonts and the project file; only what changed is rebuilt,
@@ -220,7 +222,7 @@ def serve(ctx, species, layouts, sizes, out_dir, option_pairs, jobs, project_fil
             "the previews and PDFs (use 127.0.0.1 to keep them to this machine)")
     run_serve(_preparer(ctx, species, layouts, sizes, out_dir, option_pairs, project_file, jobs=jobs,
                         keep_going=True), out_dir or Path("out"), port,
-              echo=say, progress=lambda: _progress.for_stream(sys.stderr), host=host)
+              echo=say, progress=lambda: _progress.for_stream(sys.stderr), host=host, open_browser=open_browser)
 
 
 @main.command(cls=SectionedCommand)

@@ -98,6 +98,7 @@ OPTION_SECTIONS: dict[str, str] = {
     # serve
     "serve --port": OUTPUT,
     "serve --host": OUTPUT,
+    "serve --open": OUTPUT,
     # tile
     "tile --sheet": PRINT,
     "tile --margin": PRINT,

@@ -19,6 +19,8 @@
   process; :func:`watch_parent` calls back when the parent process is gone.
 * **Ghostscript.** :func:`ghostscript_command` finds ``gs`` (``gswin64c`` /
   ``gswin32c`` on Windows), or None where it is not installed.
+* **Browser.** :func:`open_in_browser` opens a page in the default browser
+  (:mod:`webbrowser`: ``xdg-open`` or ``$BROWSER``, ``open`` on macOS, the shell on Windows).
 
 A limit this system cannot enforce is never skipped silently:
 :func:`unenforced_limits` returns one sentence for each (the build prints them
@@ -411,3 +413,14 @@ def stop_on_signals(names: tuple[str, ...] = ("SIGTERM", "SIGHUP")) -> Callable[
             signal.signal(number, signal.SIG_DFL if handler is None else handler)  # None: not set from Python
 
     return restore
+
+
+def open_in_browser(url: str) -> bool:
+    """Open ``url`` in the user's default browser (``wildpress serve --open``); False where none
+    could be started (no display, no browser installed): the caller says so and goes on."""
+    import webbrowser
+
+    try:
+        return bool(webbrowser.open(url, new=2))
+    except webbrowser.Error:
+        return False

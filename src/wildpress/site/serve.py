@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from .. import oscompat
 from ..errors import WildpressError
 from .preview import Preview, build_and_preview
 from .serve_http import HOST, Live, start_server
@@ -131,12 +132,13 @@ class Watcher(threading.Thread):
 
 
 def serve(prepare: Callable[[], Any], out: Path, port: int = 8000, echo: Callable[[str], None] = print,
-          progress: Callable[[], Any] | None = None, host: str = HOST, **options) -> None:
+          progress: Callable[[], Any] | None = None, host: str = HOST, open_browser: bool = False,
+          **options) -> None:
     """Build, serve the contact sheet on 127.0.0.1:``port`` and rebuild on every change until Ctrl-C.
 
     ``prepare`` gives the BuildRequest (called for every build, so the project file is read
     again); ``options`` go to build() too; ``progress()`` makes a progress report
-    for each build."""
+    for each build; ``open_browser`` opens the contact sheet in the default browser once it is served."""
     from .import_desk import ImportDesk
 
     root = Path.cwd()
@@ -157,6 +159,8 @@ def serve(prepare: Callable[[], Any], out: Path, port: int = 8000, echo: Callabl
         done = _round(prepare, first.out, echo, progress, options)
         live.finished(done.out)
         echo(f"serving the contact sheet on {url}  (watching for changes; Ctrl-C stops)")
+        if open_browser and not oscompat.open_in_browser(url):
+            echo(f"could not open a browser here: open {url} yourself")
         watcher.retarget(watch_targets(done, root))
         while True:
             try:
