@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from conftest import SAMPLES
+from conftest import REPO, SAMPLES
 from wildpress.cli import main
 
 LEOPARD = str(SAMPLES / "amur-leopard.yaml")
@@ -51,8 +51,8 @@ def test_png_pixels_are_the_trim_size_at_the_requested_ppi(poster_pngs):
 
 def test_a_screen_size_at_its_own_ppi_is_its_pixel_size(poster_pngs):
     assert _png(poster_pngs / "amur-leopard-poster-instagram-story.png")[0] == (1080, 1920)
-    # --ppi wins over the size's own: 9 in at 96 ppi
-    assert _png(poster_pngs / "amur-leopard-poster-instagram-post.png")[0] == (864, 864)
+    # --ppi wins over the size's own: 10 in at 96 ppi
+    assert _png(poster_pngs / "amur-leopard-poster-instagram-post.png")[0] == (960, 960)
 
 
 def test_every_screen_size_comes_out_exact():
@@ -167,3 +167,18 @@ def test_cmyk_without_ghostscript_says_how_to_install_it(tmp_path, monkeypatch):
     assert "--colour cmyk needs Ghostscript, which is not installed" in result.output
     assert "apt-get install ghostscript" in result.output
     assert not list(tmp_path.glob("*.pdf"))
+
+
+@pytest.mark.slow
+def test_records_nobody_designed_for_fit_the_extreme_screen_shapes(tmp_path):
+    """The tallest and the widest screen sizes with a long record, a long name without a photo,
+    a sparse record and 60-odd range countries: every poster fits its one page."""
+    corpus = REPO / "tests" / "corpus"
+    records = [str(corpus / f"{name}.yaml") for name in ("humpback-whale", "dicopomorpha-echmepterygis",
+                                                         "pygmy-hippopotamus", "arctic-tern")]
+    result = CliRunner().invoke(main, ["build", *records, "-l", "poster", "-s", "instagram-story", "-s",
+                                       "facebook-post", "-s", "slide-16x9", "--format", "png", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    sizes = {_png(path)[0] for path in tmp_path.glob("*.png")}
+    assert sizes == {(1080, 1920), (1200, 630), (1920, 1080)}
+    assert len(list(tmp_path.glob("*.png"))) == 12

@@ -72,8 +72,9 @@ def _in(name, label, w, h, group):
 
 
 def _px(name, label, w, h, ppi):
-    """A screen size: ``w`` × ``h`` pixels at ``ppi``. Its ppi keeps the short side at 8.75 in or more,
-    so the poster's type (sized for paper) reads at the image's size on a phone."""
+    """A screen size: ``w`` × ``h`` pixels at ``ppi``. Its ppi makes the page about A4's area or more
+    (1080 px at 108 ppi: a 10 in square), so layouts sized for paper (the poster's 208 mm short side)
+    hold real records and their type reads at the image's size on a phone."""
     return PaperSize(name, label, w / ppi * IN, h / ppi * IN, "screen", ppi)
 
 
@@ -108,13 +109,13 @@ for _size in [
     _in("index-3x5", "Index card 3 × 5 in", 3, 5, "card"),
     _in("index-4x6", "Index card 4 × 6 in", 4, 6, "card"),
     _mm("poker", "Poker / trading card", 63, 88, "card"),
-    _px("instagram-post", "Instagram post (square)", 1080, 1080, 120),
-    _px("instagram-4x5", "Instagram post (portrait 4:5)", 1080, 1350, 120),
-    _px("instagram-story", "Instagram / Facebook story", 1080, 1920, 120),
+    _px("instagram-post", "Instagram post (square)", 1080, 1080, 108),
+    _px("instagram-4x5", "Instagram post (portrait 4:5)", 1080, 1350, 108),
+    _px("instagram-story", "Instagram / Facebook story", 1080, 1920, 108),
     _px("facebook-post", "Facebook link image", 1200, 630, 72),
     _px("linkedin-post", "LinkedIn link image", 1200, 627, 72),
-    _px("x-post", "X (Twitter) image", 1600, 900, 100),
-    _px("slide-16x9", "Slide 16:9 (Full HD)", 1920, 1080, 120),
+    _px("x-post", "X (Twitter) image", 1600, 900, 90),
+    _px("slide-16x9", "Slide 16:9 (Full HD)", 1920, 1080, 108),
 ]:
     SIZES[_size.name] = _size
 
