@@ -182,3 +182,27 @@ def test_records_nobody_designed_for_fit_the_extreme_screen_shapes(tmp_path):
     sizes = {_png(path)[0] for path in tmp_path.glob("*.png")}
     assert sizes == {(1080, 1920), (1200, 630), (1920, 1080)}
     assert len(list(tmp_path.glob("*.png"))) == 12
+
+
+def test_a_shipped_manifest_never_gets_a_users_png_removed(tmp_path):
+    """An output folder shipped with a manifest naming the user's own PNG as a page of a planned
+    PDF: the PNG is not the file wildpress wrote (its hash differs), so it stays."""
+    _build(LEOPARD, "-l", "poster", "-s", "a4", "--format", "png", "--ppi", "20", "-o", str(tmp_path))
+    manifest_path = tmp_path / ".wildpress-manifest.json"
+    doc = json.loads(manifest_path.read_text())
+    entry = dict(doc["outputs"]["amur-leopard-poster-a4.png"])
+    doc["outputs"]["amur-leopard-poster-a4-p9.png"] = entry  # a page the PDF does not have
+    manifest_path.write_text(json.dumps(doc))
+    mine = tmp_path / "amur-leopard-poster-a4-p9.png"
+    mine.write_bytes(b"the user's own picture")
+    _build(LEOPARD, "-l", "poster", "-s", "a4", "--format", "png", "--ppi", "20", "--force", "-o", str(tmp_path))
+    assert mine.read_bytes() == b"the user's own picture"
+    assert "amur-leopard-poster-a4-p9.png" not in json.loads(manifest_path.read_text())["outputs"]
+
+
+def test_ghostscripts_folder_left_by_a_killed_build_is_removed_by_the_next(tmp_path):
+    left = tmp_path / ".cmyk.0123456789ab.part"
+    left.mkdir(parents=True)
+    (left / "rgb.pdf").write_bytes(b"%PDF-1.7 half")
+    _build(LEOPARD, "-l", "poster", "-s", "a4", "-o", str(tmp_path))
+    assert not left.exists()

@@ -86,8 +86,7 @@ def _sharp_ppi(job, settings) -> float:
     """The photo resolution that looks sharp in this job's output: print's, or a PNG's own ppi when
     only PNGs for screens are the point (``--format png`` at a screen size or a lower --ppi)."""
     from ..pictures.photos import WARN_PPI
+    from ..printing.raster import png_ppi
 
-    if settings.output_format != "png":
-        return WARN_PPI
-    return min(WARN_PPI, float(settings.ppi or job.size.ppi or WARN_PPI))
+    return WARN_PPI if settings.output_format != "png" else min(WARN_PPI, png_ppi(settings.ppi, job.size))
 

@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import glob
 import io
-import os
-import shutil
+import secrets
 import subprocess
-import tempfile
 from pathlib import Path
 
 from ..errors import RenderError
 
 GS_TIME_LIMIT_S = 300
+MAX_PROFILE_BYTES = 4 * 1024 * 1024
+MAX_CMYK_PDF_BYTES = 512 * 1024 * 1024
 PROFILE_NAME = "Ghostscript default CMYK (default_cmyk.icc, SWOP-like coated)"
 INSTALL = ("install Ghostscript (Debian/Ubuntu: sudo apt-get install ghostscript; macOS: brew install "
            "ghostscript; Windows: ghostscript.com), or build without --colour cmyk")
@@ -46,7 +46,9 @@ def cmyk_profile(program: str) -> bytes:
     for root in roots:
         found = sorted(glob.glob(str(root / "**" / "default_cmyk.icc"), recursive=True))
         if found:
-            return Path(found[-1]).read_bytes()
+            from ..safety.confine import read_regular
+
+            return read_regular(found[-1], MAX_PROFILE_BYTES)
     raise RenderError("Ghostscript is installed but its CMYK profile (default_cmyk.icc) was not found; "
                       "reinstall Ghostscript")
 
@@ -106,18 +108,19 @@ def _cmyk_blending(pdf) -> None:
                 group.CS = pikepdf.Name.DeviceCMYK
 
 
-def to_cmyk(data: bytes, label: str, work_in: Path) -> bytes:
-    """The sRGB PDF ``data`` as a CMYK PDF with an output intent; ``work_in`` is the output folder
-    (Ghostscript's copies go to a private ``.part`` folder there)."""
+def to_cmyk(data: bytes, label: str, out) -> bytes:
+    """The sRGB PDF ``data`` as a CMYK PDF with an output intent. Ghostscript's copies go to a
+    private ``.part`` folder of the output folder ``out`` (the checked writer), removed afterwards."""
+    from ..safety.confine import read_regular
+
     program = ghostscript()
     profile = cmyk_profile(program)
-    work = Path(tempfile.mkdtemp(prefix=".cmyk.", suffix=".part", dir=work_in))
+    work = f".cmyk.{secrets.token_hex(6)}.part"
+    out.mkdir(work)
     try:
-        source, target = work / "rgb.pdf", work / "cmyk.pdf"
-        fd = os.open(source, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        source = out.write(f"{work}/rgb.pdf", data)
+        target = out.target(f"{work}/cmyk.pdf")
         _convert(program, source, target, label)
-        return _with_output_intent(target.read_bytes(), profile, data)
+        return _with_output_intent(read_regular(target, MAX_CMYK_PDF_BYTES), profile, data)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        out.remove_tree(work)

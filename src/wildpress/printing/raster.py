@@ -20,6 +20,11 @@ MAX_DOCUMENT_PIXELS = 150_000_000  # an A0 poster at 300 ppi is 139 MP; more is 
 DEFAULT_PPI = 150.0  # paper sizes without a screen ppi of their own
 
 
+def png_ppi(ppi: float | None, size) -> float:
+    """The ppi of an output's PNGs: --ppi, else its size's screen ppi, else :data:`DEFAULT_PPI`."""
+    return float(ppi or size.ppi or DEFAULT_PPI)
+
+
 @dataclass(frozen=True)
 class Raster:
     """One page as a PNG: its bytes and its pixel size."""
@@ -32,10 +37,11 @@ class Raster:
 def _trim(page, inset: float = 0.0) -> tuple[float, float, float, float]:
     """The page's TrimBox (left, bottom, right, top) in points; pdfium falls back to the CropBox.
     A page without one of its own (a card side with its bleed) is cut ``inset`` points in."""
-    left, bottom, right, top = page.get_trimbox()
-    if inset and (left, bottom, right, top) == tuple(page.get_mediabox()):
+    trim = tuple(page.get_trimbox())
+    if inset and trim == tuple(page.get_mediabox()):
+        left, bottom, right, top = trim
         return left + inset, bottom + inset, right - inset, top - inset
-    return left, bottom, right, top
+    return trim
 
 
 def pixel_size(width_pt: float, height_pt: float, ppi: float) -> tuple[int, int]:

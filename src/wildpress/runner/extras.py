@@ -22,14 +22,7 @@ def colour_converted(data: bytes, item, out: OutputFolder) -> bytes:
         return data
     from ..printing.cmyk import to_cmyk
 
-    return to_cmyk(data, item.job.label, out.path)
-
-
-def png_ppi(job) -> float:
-    """The ppi of a job's PNGs: --ppi, else its size's screen ppi, else the default."""
-    from ..printing.raster import DEFAULT_PPI
-
-    return float(job.settings.ppi or job.size.ppi or DEFAULT_PPI)
+    return to_cmyk(data, item.job.label, out)
 
 
 def png_names(stem: str, pages: int, sides: bool) -> list[str]:
@@ -53,11 +46,11 @@ def write_pngs(item, data: bytes, out: OutputFolder, manifest: Manifest, sources
                sides: list[bytes] | None = None) -> list[Output]:
     """Rasterise the written PDF ``data`` (a deck: its unimposed card ``sides``), write and record
     each PNG, and remove the PNGs an earlier build made of pages that are gone."""
-    from ..printing.raster import pdf_to_pngs
+    from ..printing.raster import pdf_to_pngs, png_ppi
     from .execute import output_lang
 
     job, started = item.job, time.perf_counter()
-    ppi = png_ppi(job)
+    ppi = png_ppi(job.settings.ppi, job.size)
     from ..printing.sizes import MM
 
     rasters = []
@@ -70,8 +63,7 @@ def write_pngs(item, data: bytes, out: OutputFolder, manifest: Manifest, sources
         path = out.target(name)
         out.write(name, raster.png, job.settings.force or manifest.made_it(name, path))
         manifest.record(name, item.key, raster.png, path, f"{job.label} ({name[len(stem):-4].lstrip('-') or 'png'})",
-                        sources, job.notes, output_lang(job), job.layout.name)
-        manifest.outputs[name]["of"] = item.name
+                        sources, job.notes, output_lang(job), job.layout.name, of=item.name)
         outputs.append(Output(path, job, 1, (time.perf_counter() - started) / max(1, len(rasters))))
     for name, entry in list(manifest.outputs.items()):
         if entry.get("of") == item.name and name not in names:

@@ -154,15 +154,17 @@ class Manifest:
                 and self.file_hash(path, output=True) == entry.get("sha256"))
 
     def record(self, name: str, key: str, data: bytes, path: Path, label: str, sources: list[str],
-               warnings: list = (), lang: str = "en", layout: str = "") -> None:
+               warnings: list = (), lang: str = "en", layout: str = "", of: str = "") -> None:
         """Remember an output just written (``data`` is its content) and the warnings met making it
-        (what the fit left out), so a later build that keeps it can still show them (``wildpress preview``)."""
+        (what the fit left out), so a later build that keeps it can still show them (``wildpress preview``).
+        ``of``: the PDF a PNG page was drawn from (``--format png``)."""
         digest = hashlib.sha256(data).hexdigest()
         info = os.stat(path)
         self._hashes[os.path.realpath(path)] = [*_stat_key(info), digest]
         self._used.add(os.path.realpath(path))
         self.outputs[name] = {"key": key, "sha256": digest, "size": len(data), "job": label, "sources": sources,
-                              "warnings": [str(w) for w in warnings], "lang": lang, "layout": layout}
+                              "warnings": [str(w) for w in warnings], "lang": lang, "layout": layout,
+                              **({"of": of} if of else {})}
         self._changed = True
 
     def forget(self, name: str) -> None:

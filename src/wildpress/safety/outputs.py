@@ -27,6 +27,7 @@ MAX_OURS_BYTES = 512 * 1024 * 1024  # a file this large is not a PDF we wrote
 _UNSAFE = re.compile(r"[^a-z0-9._-]+")
 # what write_atomically leaves when killed: '.<name>.<random>.part' of a PDF, the manifest, a report or a page
 _PART = re.compile(r"^\.(?:.+\.(?:pdf|json|html|png))\.[A-Za-z0-9_]{6,}\.part$")
+_PART_FOLDER = re.compile(r"^\.cmyk\.[0-9a-f]{12}\.part$")  # Ghostscript's private folder (printing/cmyk.py)
 
 
 def safe_name(name: str, suffix: str = ".pdf") -> str:
@@ -212,6 +213,8 @@ class OutputFolder:
                         os.unlink(entry.path)
                     except OSError:
                         pass
+                elif _PART_FOLDER.match(entry.name) and entry.is_dir(follow_symlinks=False):
+                    self.remove_tree(entry.name)
         return self
 
     def target(self, name: str | Path) -> Path:
