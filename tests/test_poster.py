@@ -42,7 +42,8 @@ def _big_enough(size) -> bool:
 def _registered(big=True):
     from wildpress.printing.sizes import list_sizes
 
-    return [(s.name, o) for s in list_sizes() if _big_enough(s) == big for o in ("portrait", "landscape")]
+    return [(s.name, o) for s in list_sizes() if _big_enough(s) == big
+            for o in ("portrait", "landscape") if not (o == "landscape" and s.width_mm == s.height_mm)]  # a square has one way round
 
 
 @pytest.mark.parametrize("name, orientation", _registered(big=False))
