@@ -169,6 +169,18 @@ def test_cmyk_without_ghostscript_says_how_to_install_it(tmp_path, monkeypatch):
     assert not list(tmp_path.glob("*.pdf"))
 
 
+@pytest.mark.parametrize("asked, named", [(["--tagged"], "--tagged"),
+                                          (["--pdf-variant", "pdf/x-4"], "--pdf-variant pdf/x-4"),
+                                          (["--pdf-variant", "pdf/a-2b"], "--pdf-variant pdf/a-2b")])
+def test_cmyk_refuses_what_the_conversion_would_silently_drop(tmp_path, asked, named):
+    """Ghostscript drops the structure tree and the XMP: a tagged or standard CMYK file would lie."""
+    result = CliRunner().invoke(main, ["build", LEOPARD, "-l", "factsheet", "-s", "a4", "--colour", "cmyk", *asked,
+                                       "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert f"--colour cmyk cannot be combined with {named}" in result.output
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
 @pytest.mark.slow
 def test_records_nobody_designed_for_fit_the_extreme_screen_shapes(tmp_path):
     """The tallest and the widest screen sizes with a long record, a long name without a photo,

@@ -218,7 +218,8 @@ TABLE: tuple[Setting, ...] = (
             "gives 1080 × 1080 px), else 150.", _number(10, 1200, "must be between 10 and 1200 ppi"), "--ppi", "ppi",
             "ppi", True, {"type": "number"}, {"metavar": "PPI"}),
     Setting("colour", "output", "rgb", "rgb (sRGB, the default), or cmyk: the PDF converted to CMYK with an output "
-            "intent by Ghostscript, for print shops that ask for CMYK (Ghostscript must be installed).",
+            "intent by Ghostscript, for print shops that ask for CMYK (Ghostscript must be installed; not with "
+            "--tagged or --pdf-variant, whose tags and metadata the conversion drops).",
             _choice("rgb", "cmyk"), "--colour", "colour", "colour", True, {"enum": ["rgb", "cmyk"]}),
     # -- flashcards: how cards go onto sheets (per output) -------------------------------------
     Setting("front", "output", None, "What each card's front shows: name (photo and name), photo (photo only, for a "

@@ -73,7 +73,16 @@ class Production:
             # claiming X-1a would be rejected by any preflight. Say so instead.
             raise UsageError("pdf/x-1a allows CMYK colour only and wildpress layouts are sRGB; "
                              "use pdf/x-4 (or pdf/x-3), which print shops accept with an RGB output intent")
-        return cls(bleed_mm * MM, marks, variant, bool(getattr(settings, "tagged", False)))
+        tagged = bool(getattr(settings, "tagged", False))
+        if getattr(settings, "colour", "rgb") == "cmyk" and (tagged or variant):
+            # Ghostscript's pdfwrite (printing/cmyk.py) drops the structure tree and the XMP
+            # metadata that tagged PDFs and PDF/X, /A and /UA files are made of: refuse rather
+            # than write a file that no longer is what it was asked to be.
+            asked = " and ".join(filter(None, ["--tagged" if tagged else "", variant and f"--pdf-variant {variant}"]))
+            raise UsageError(f"--colour cmyk cannot be combined with {asked}: the CMYK conversion drops the tags "
+                             "and metadata those need; build it in sRGB (pdf/x-4 takes an RGB output intent, "
+                             "which print shops accept) or in CMYK without them")
+        return cls(bleed_mm * MM, marks, variant, tagged)
 
     @property
     def slug(self) -> float:
