@@ -1,11 +1,12 @@
-"""The only way WeasyPrint may load a resource: confined files and data: URLs.
+"""The only way WeasyPrint may load a resource: confined files, data: URLs and wildpress's own pictures.
 
 WeasyPrint's default fetcher follows ``../``, absolute ``file://`` paths,
 symlinks and network URLs, and will read ``/dev/zero`` until memory runs out.
 Layouts and species files come from volunteers, so every fetch goes through
 the same :class:`~wildpress.safety.confine.Confinement` as every other read,
 and images are checked (real format, pixel cap, safe SVG) before WeasyPrint
-decodes them.
+decodes them. ``wildpress-picture:`` URLs name range maps and QR codes wildpress
+drew itself (:mod:`wildpress.pictures.store`): served from memory, never from disk.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from ..pictures.store import is_picture, picture_bytes
 from ..safety.confine import MAX_FILE_BYTES, Confinement, Refused
 from ..safety.images import IMAGE_SUFFIXES, image_problem, sniff
 
@@ -46,7 +48,10 @@ class ConfinedFetcher(URLFetcher):
         return self.confinement.allows(Path(os.path.realpath(path)))
 
     def fetch(self, url, headers=None):
-        """Serve ``url`` if it is a data: URL or an allowed regular file; raise otherwise."""
+        """Serve ``url`` if it is a data: URL, a picture wildpress drew or an allowed regular file;
+        raise otherwise."""
+        if is_picture(url):
+            return self._picture(url)
         parts = urlsplit(url)
         if parts.scheme == "data":
             return self._data_url(url)
@@ -72,6 +77,15 @@ class ConfinedFetcher(URLFetcher):
         mime = {"SVG": "image/svg+xml"}.get(kind or "") or mimetypes.guess_type(real.name)[0] \
             or "application/octet-stream"
         return URLFetcherResponse(real.as_uri(), data, {"Content-Type": mime})
+
+    @staticmethod
+    def _picture(url: str) -> URLFetcherResponse:
+        """A map or QR code held by :mod:`wildpress.pictures.store` (drawn by wildpress, by content)."""
+        data = picture_bytes(url)
+        if data is None:
+            raise BlockedResource(f"blocked resource {url[:80]}: not a picture drawn for this build "
+                                  "(maps and QR codes come from maps.svg() and qr.svg() only)")
+        return URLFetcherResponse(url, data, {"Content-Type": "image/svg+xml"})
 
     def _data_url(self, url: str) -> URLFetcherResponse:
         """Decode a data: URL ourselves (size-capped) and check it like a file before WeasyPrint sees it."""

@@ -27,6 +27,7 @@ from .layouts import Layout
 from ..safety.confine import Confinement, Refused
 from ..safety.limits import Limits, install_page_limit, page_limit
 from ..safety.sandbox import BoundedEnvironment, ConfinedLoader, TemplateLimit, location, render_bounded
+from ..pictures.store import PICTURE_CSS, SharedPictures
 from ..printing.sizes import PaperSize
 
 if TYPE_CHECKING:  # the fetcher imports WeasyPrint (~0.5 s), which `validate` never needs
@@ -98,6 +99,7 @@ class Renderer:
         self.font_config = FontConfiguration()
         self._css_cache: dict[tuple, Any] = {}
         self._env_cache: dict[tuple, jinja2.Environment] = {}
+        self._picture_css = None  # PICTURE_CSS parsed, on the first render
         self.confinement: Confinement | None = None
         self.max_pages: int = Limits().max_pages
 
@@ -198,7 +200,9 @@ class Renderer:
                extra_css: str = "", **options: Any):
         """Lay out ``html`` at ``size``; returns the WeasyPrint Document.
 
-        Resources load only from ``roots``; any WeasyPrint warning raises RenderError.
+        Resources load only from ``roots``; any WeasyPrint warning raises RenderError. The
+        pictures of :mod:`wildpress.pictures.store` are blocks unless the layout's CSS says
+        otherwise (:data:`~wildpress.pictures.store.PICTURE_CSS` comes before the layout's own).
         """
         from .fetcher import ConfinedFetcher
 
@@ -206,11 +210,16 @@ class Renderer:
         sheets, css_problems = self._stylesheets(layout, fetcher)
         if css_problems:
             raise RenderError(_problems(css_problems))
+        if self._picture_css is None:
+            self._picture_css = self._wp.CSS(string=PICTURE_CSS, font_config=self.font_config)
         with weasyprint_warnings() as warnings, page_limit(self.max_pages):
             page = self._wp.CSS(string=page_css(size, options.pop("bleed_pt", 0.0)) + extra_css,
                                 font_config=self.font_config, url_fetcher=fetcher)
             doc = self._wp.HTML(string=html, base_url=layout.folders[0].as_uri() + "/", url_fetcher=fetcher)
-            document = doc.render(font_config=self.font_config, stylesheets=[*sheets, page], **options)
+            # Maps and QR codes (wildpress-picture: URLs) are parsed once and kept across passes
+            # and documents; every other image is loaded afresh by each render, through the fetcher.
+            document = doc.render(font_config=self.font_config, stylesheets=[self._picture_css, *sheets, page],
+                                  cache=SharedPictures(), **options)
         if warnings:
             raise RenderError(_problems(warnings))
         return document

@@ -25,6 +25,7 @@ import re
 from markupsafe import Markup, escape
 
 from ..errors import FitError
+from .store import picture_markup
 
 #: The smallest module (one black or white square) that scans reliably from print.
 MIN_MODULE_MM = 0.4
@@ -110,6 +111,12 @@ def qr_svg(url: str, size_mm: float, *, dark: str = "#1d2320", light: str | None
     return Markup(svg)
 
 
+@functools.lru_cache(maxsize=256)
+def _drawn(url: str, size_mm: float, dark: str, light: str | None) -> str:
+    """The code's SVG for these arguments, drawn once per process."""
+    return str(qr_svg(url, size_mm, dark=dark, light=light))
+
+
 def qr_links(links: dict | None) -> list[tuple[str, str]]:
     """The ``(kind, url)`` pairs of a species' ``links`` to draw as QR codes: donate first, then more_info.
 
@@ -139,9 +146,10 @@ class QRCodes:
         return qr_links(links)
 
     def svg(self, url: str, size_mm: float, dark: str = "#1d2320", light: str | None = "#ffffff") -> Markup:
-        """The checked vector code, ``size_mm`` wide including its quiet zone."""
+        """The checked vector code, ``size_mm`` wide including its quiet zone, as an
+        ``<img class="wp-picture">`` of its SVG (held by :mod:`.store`: parsed once, not per fit pass)."""
         check_printable(url, size_mm, self._where)
-        return qr_svg(url, size_mm, dark=dark, light=light)
+        return picture_markup(_drawn(url, size_mm, dark, light), "qr", "QR code: " + url)
 
     def size(self, url: str, design_mm: float, largest_mm: float) -> float:
         """The layout's size for the code, grown for a long URL up to ``largest_mm`` (then checked)."""

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 
 from ..resources import bundled_root
 from ..safety.confine import read_regular
+from .store import picture_markup
 
 MAP_FILE = ("data", "maps", "countries-110m.json")
 MAX_MAP_BYTES = 2 * 1024 * 1024
@@ -342,8 +343,13 @@ class RangeMaps:
 
     def svg(self, codes: list[str], width_mm: float, height_mm: float, accent: str = "#1f5c3a",
             label: str = "") -> Markup:
-        """The map, or '' when none of the codes can be drawn at this scale."""
-        return _cached_svg(tuple(codes), round(width_mm, 2), round(height_mm, 2), accent, label)
+        """The map as an ``<img class="wp-picture">`` of its SVG (a block ``width_mm`` x ``height_mm``,
+        ``label`` its alt text), or '' when none of the codes can be drawn at this scale.
+
+        The SVG is drawn once per process and held by :mod:`.store`, so WeasyPrint parses it
+        once, not on every fit pass as it would an inline ``<svg>``."""
+        drawn = _cached_svg(tuple(codes), round(width_mm, 2), round(height_mm, 2), accent, label)
+        return picture_markup(drawn, "map", label) if drawn else drawn
 
     def missing(self, codes: list[str]) -> list[str]:
         """Codes too small to show at this scale (islands), for a note under the map."""
