@@ -111,3 +111,12 @@ def test_a_failed_output_keeps_its_last_good_card_under_the_escaped_error(tmp_pa
     for name, entry in Manifest(tmp_path / "out").outputs.items():  # ...of the PDFs the manifest records
         assert (tmp_path / "out" / ".wildpress-preview" / entry["sha256"] / "page-001.png").is_file(), name
     assert text.count("last good: this build failed") == 2
+
+
+def test_the_page_view_draws_at_the_zoom_resolution_within_its_pixel_cap():
+    from wildpress.site.page_view import MAX_VIEW_PIXELS, VIEW_PPIS, _pixels, view_ppi
+
+    a4, a0 = (595.28, 841.89), (2383.94, 3370.39)
+    assert [view_ppi(a4, z) for z in (50, 100, 200)] == [96, 192, 384]  # 96 ppi a CSS inch, 2 px a CSS px
+    assert view_ppi(a4, 400) < 768 and _pixels(a4, view_ppi(a4, 400)) <= MAX_VIEW_PIXELS  # capped, not refused
+    assert all(_pixels(a0, view_ppi(a0, z)) <= MAX_VIEW_PIXELS or view_ppi(a0, z) == VIEW_PPIS[0] for z in (50, 400))

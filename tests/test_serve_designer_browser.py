@@ -113,3 +113,60 @@ def test_a_css_mistake_keeps_the_last_good_pages_under_the_error(designer, tmp_p
             assert page.locator("article img").count() == 4
         finally:
             browser.close()
+
+
+def _natural_width(page, selector: str, timeout: float = 60) -> int:
+    """The natural width of the image ``selector`` once it has loaded (0 if it failed)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        width = page.evaluate(f"(i => i && i.complete ? i.naturalWidth : -1)(document.querySelector('{selector}'))")
+        if width != -1 or time.monotonic() > deadline:
+            return width
+        time.sleep(0.1)
+
+
+def test_a_thumbnail_opens_the_page_at_screen_resolution_with_zoom(designer, tmp_path):
+    import urllib.error
+    import urllib.request
+
+    from playwright.sync_api import expect, sync_playwright
+
+    port, proc, css = designer
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.locator('article[data-output="red-fox-mine-a4.pdf"] img').first.click()
+            expect(page.locator("#where")).to_have_text("page 1 of 2")
+            expect(page.locator("#zoom")).to_have_text("100%")
+            # A4 on a 96-ppi screen is 794 CSS px wide, drawn at 2 image px per CSS px.
+            assert page.evaluate("document.querySelector('#page').getAttribute('width')") == "794"
+            assert abs(_natural_width(page, "#page") - 1587) <= 1
+            shown = page.evaluate("document.querySelector('#page').getBoundingClientRect().width")
+            assert abs(shown - 794) <= 1
+            page.click("#zoom-in")
+            expect(page.locator("#zoom")).to_have_text("150%")
+            assert abs(_natural_width(page, "#page") - 2381) <= 1
+            page.click("#next")
+            expect(page.locator("#where")).to_have_text("page 2 of 2")
+            expect(page.locator("#zoom")).to_have_text("150%")
+            assert _natural_width(page, "#page") > 2000
+            page.screenshot(path=str(tmp_path / "page-view.png"))
+            source = page.evaluate("document.querySelector('#page').getAttribute('src')")
+            digest = source.split("/")[2]
+            page.click("#back")
+            expect(page.locator("article img").first).to_be_visible()
+        finally:
+            browser.close()
+    for path in ("/__view?output=../wildpress.yaml", "/__view?output=nothing.pdf",
+                 "/__view?output=red-fox-mine-a4.pdf&page=x",
+                 f"/.wildpress-preview/{digest}/view-001-100.png",  # not a resolution of the page view
+                 f"/.wildpress-preview/{digest}/view-009-192.png",  # no such page
+                 f"/.wildpress-preview/{'0' * 64}/view-001-192.png"):  # no PDF recorded with this sha256
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10)
+        refused.value.close()  # its socket, now (not whenever the collector gets to it)
+        assert refused.value.code == 404, path
+    views = sorted(p.name for p in (css.parents[2] / "out" / ".wildpress-preview" / digest).glob("view-*.png"))
+    assert views == ["view-001-192.png", "view-001-288.png", "view-002-288.png"]
