@@ -70,3 +70,53 @@ def test_the_open_flag_reaches_serve(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     assert CliRunner().invoke(main, ["serve", "--open"]).exit_code == 0 and seen["open_browser"] is True
     assert CliRunner().invoke(main, ["serve"]).exit_code == 0 and seen["open_browser"] is False
+
+
+def _restyled_project(root):
+    """Two species without photos and a layout of the project's own: the fact sheet and one stylesheet."""
+    from conftest import SAMPLES, without_photo
+
+    species = root / "data" / "species"
+    species.mkdir(parents=True)
+    for name in ("red-fox", "amur-leopard"):
+        (species / f"{name}.yaml").write_text(without_photo((SAMPLES / f"{name}.yaml").read_text("utf-8")), "utf-8")
+    mine = root / "layouts" / "mine"
+    mine.mkdir(parents=True)
+    (mine / "layout.yaml").write_text("name: mine\ndescription: restyled\nkind: document\nextends: factsheet\n"
+                                      "styles: [mine.css]\n", "utf-8")
+    (mine / "mine.css").write_text(".species-name { letter-spacing: 0.01em; }\n", "utf-8")
+    (root / "wildpress.yaml").write_text("species: [data/species]\nout: out\noutputs:\n"
+                                         "  - {layout: mine, sizes: [A4]}\n", "utf-8")
+    return mine / "mine.css"
+
+
+def test_a_failed_output_keeps_its_last_good_card_under_the_escaped_error(tmp_path, monkeypatch):
+    from wildpress.cli import main
+    from wildpress.runner.manifest import Manifest
+
+    css = _restyled_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(main, ["preview", "--jobs", "2"], catch_exceptions=False).exit_code == 0
+    sheet = tmp_path / "out" / "index.html"
+    good = [line for line in sheet.read_text("utf-8").splitlines() if "<img src=" in line]
+    assert len(good) == 4  # two pages of two sheets
+    css.write_text('.species-name {\n  font-sise: "<b>big</b>";\n}\n', "utf-8")
+    run = CliRunner().invoke(main, ["preview", "--jobs", "2"], catch_exceptions=False)
+    assert run.exit_code == 1 and "mine/mine.css:2:" in run.output
+    text = sheet.read_text("utf-8")
+    assert "No outputs yet" not in text and "<b>big</b>" not in text and "&lt;b&gt;big&lt;/b&gt;" in text
+    assert text.index('id="failures"') < text.index("<article")  # the error above the pages
+    assert "mine/mine.css:2:" in text
+    assert [line for line in text.splitlines() if "<img src=" in line] == good  # the same thumbnails
+    for name, entry in Manifest(tmp_path / "out").outputs.items():  # ...of the PDFs the manifest records
+        assert (tmp_path / "out" / ".wildpress-preview" / entry["sha256"] / "page-001.png").is_file(), name
+    assert text.count("last good: this build failed") == 2
+
+
+def test_the_page_view_draws_at_the_zoom_resolution_within_its_pixel_cap():
+    from wildpress.site.page_view import MAX_VIEW_PIXELS, VIEW_PPIS, _pixels, view_ppi
+
+    a4, a0 = (595.28, 841.89), (2383.94, 3370.39)
+    assert [view_ppi(a4, z) for z in (50, 100, 200)] == [96, 192, 384]  # 96 ppi a CSS inch, 2 px a CSS px
+    assert view_ppi(a4, 400) < 768 and _pixels(a4, view_ppi(a4, 400)) <= MAX_VIEW_PIXELS  # capped, not refused
+    assert all(_pixels(a0, view_ppi(a0, z)) <= MAX_VIEW_PIXELS or view_ppi(a0, z) == VIEW_PPIS[0] for z in (50, 400))

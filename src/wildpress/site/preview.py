@@ -5,7 +5,9 @@ output of the build — written now or kept as up to date — gets one PNG per p
 with pdfium in this process (no external program), and one card on the contact sheet with
 its thumbnails, paper size, page count, file size and the warnings met making it. The
 warnings of an output that was up to date come from the manifest, which records them when
-the output is written. Failures of the build (with file and line) head the sheet.
+the output is written. Failures of the build (with file and line) head the sheet; an output
+that failed this time keeps its card with the pages of its last good build (its PDF and
+thumbnails are still the ones the manifest records), marked so.
 
 Thumbnails live in ``<out>/.wildpress-preview/<sha256 of the PDF>/``: a PDF that did not
 change is never rendered again, and folders of PDFs that are gone are removed. At most
@@ -47,6 +49,7 @@ MAX_PAGES = 500  # pages of one PDF previewed at most (the rest are counted, not
 # PDFs get no more thumbnails this run (their cards say so) and the next run goes on.
 MAX_RUN_PIXELS = 150_000_000
 MAX_PDF_BYTES = 512 * 1024 * 1024
+LAST_GOOD = "last good"  # a card whose output failed this time: the previous PDF, kept and shown
 SHOWN_PAGES = 12  # thumbnails shown on a card; the others are a link away ("+ 40 more pages")
 
 
@@ -58,7 +61,7 @@ class Card:
     group: str  # species id, or the deck name
     layout: str
     size: str  # the size's label, e.g. 'A4', 'US Letter', 'A1 (tiled)'
-    state: str  # "built", "up to date" or "earlier build" (this build stopped before making anything)
+    state: str  # "built", "up to date", "earlier build" (this build stopped before making anything) or LAST_GOOD
     bytes: int = 0
     pages: int = 0
     title: str = ""
@@ -192,6 +195,10 @@ def _names(out: Path, manifest: Manifest, result: BuildResult | None) -> list[tu
     for name, entry in manifest.outputs.items():  # the tiled copy of an up-to-date poster
         if entry.get("job", "").removesuffix(" (tiled)") in labels and _regular(out / name):
             shown.append((name, "up to date"))
+    failed = {f.label for f in result.failures}  # the last good copy of what this build could not make
+    for name, entry in manifest.outputs.items():
+        if entry.get("job", "").removesuffix(" (tiled)") in failed and _regular(out / name):
+            shown.append((name, LAST_GOOD))
     seen, unique = set(), []
     for name, state in shown:
         if name not in seen and name.endswith(".pdf"):  # a PNG of --format png is a page of a PDF shown
@@ -312,6 +319,7 @@ def write_preview(out: str | Path, result: BuildResult | None = None, error: Bas
         failures=_failures(result, error, root), stopped=error is not None, warnings=loose, short=lambda t: _short(t, root),
         size=_size, total_pages=sum(c.pages for c in cards), total_bytes=sum(c.bytes for c in cards),
         built=sum(c.state == "built" for c in cards), current=sum(c.state == "up to date" for c in cards),
+        last_good=sum(c.state == LAST_GOOD for c in cards),
         warning_count=len(loose) + sum(len(c.warnings) for c in cards),
         stamp=_dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S"), seconds=result.seconds if result else 0.0)
     sheet = out / SHEET

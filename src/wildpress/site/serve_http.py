@@ -6,7 +6,8 @@ Hardened against a hostile page in the same browser and a hostile output folder:
   ``[::1]:PORT`` when bound there) are answered; any other gets 421 (DNS rebinding);
 * only what wildpress wrote is served: the contact sheet (``index.html`` carrying wildpress's
   generator mark), the PDFs the output folder's manifest records, and thumbnails
-  ``.wildpress-preview/<sha256>/page-NNN.png``; no listings, no other files, never through a
+  ``.wildpress-preview/<sha256>/page-NNN.png``, and page views (:mod:`wildpress.site.page_view`,
+  rendered on request from a recorded PDF whose bytes match its sha256); no listings, no other files, never through a
   link (every component is checked with ``lstat`` and the file opened with ``O_NOFOLLOW``);
 * every answer sends ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy: no-referrer``;
   HTML pages a strict Content-Security-Policy whose only inline style and script carry a nonce
@@ -30,8 +31,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from ..errors import UsageError
+from ..errors import UsageError, WildpressError
+from ..safety.confine import Refused
 from ..oscompat import open_nofollow, opened_path
+from .page_view import VIEW_IMAGE, ViewBudget, page_html, render_view
 from .preview import GENERATOR_MARK, PREVIEW_FOLDER, SHEET
 
 HOST = "127.0.0.1"
@@ -55,6 +58,10 @@ padding:8px 16px;border-radius:999px;font:13px/1.4 system-ui,sans-serif;box-shad
     }}).catch(function () {{ show("wildpress serve is not running", true); setTimeout(poll, 2000); }});
   }}
   setTimeout(poll, 400);
+  document.querySelectorAll("article[data-output] .sheets a[href*='#page=']").forEach(function (a) {{
+    var name = a.closest("article").getAttribute("data-output"), page = a.getAttribute("href").split("#page=")[1];
+    a.href = "/__view?output=" + encodeURIComponent(name) + "&page=" + page + "&zoom=100";  // the page view
+  }});
 }})();</script>
 <a id="wp-import" href="/__import?token={token}">Import a table</a>
 <style nonce="{nonce}">#wp-import{{position:fixed;left:18px;bottom:18px;z-index:9;background:#f3f0e8;color:#1f5a3c;
@@ -78,25 +85,27 @@ class Live:
     building: bool = True
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24))  # this run's, for /__version
     lock: threading.Lock = field(default_factory=threading.Lock)
-    _pdfs: tuple = (None, frozenset())  # (manifest's lstat key, output names) last read
+    views: ViewBudget = field(default_factory=ViewBudget)  # page views rendered since the last build
+    _pdfs: tuple = (None, {})  # (manifest's lstat key, {output name: sha256}) last read
 
     def finished(self, out: Path) -> None:
         with self.lock:
             self.out, self.version, self.building = out, self.version + 1, False
+        self.views.renew()
 
-    def pdfs(self, out: Path) -> frozenset[str]:
-        """The names of the PDFs the manifest of ``out`` records (read again when it changes)."""
+    def pdfs(self, out: Path) -> dict[str, str]:
+        """The PDFs the manifest of ``out`` records, with their sha256 (read again when it changes)."""
         from ..runner.manifest import MANIFEST, Manifest
 
         try:
             info = os.lstat(out / MANIFEST)
             key = (str(out), info.st_ino, info.st_size, info.st_mtime_ns)
         except OSError:
-            return frozenset()
+            return {}
         with self.lock:
             if self._pdfs[0] == key:
                 return self._pdfs[1]
-        names = frozenset(n for n in Manifest(out).outputs if n.lower().endswith(".pdf"))
+        names = {n: str(e.get("sha256") or "") for n, e in Manifest(out).outputs.items() if n.lower().endswith(".pdf")}
         with self.lock:
             self._pdfs = (key, names)
         return names
@@ -211,13 +220,48 @@ class Handler(BaseHTTPRequestHandler):
             return self._sheet(out, version, body)
         if path == "/__import" or path.startswith("/__import/"):
             return self._import(path, parts.query, body)
+        if path == "/__view":
+            return self._view(out, version, parts.query, body)
         name = path[1:]
         if name in self.live.pdfs(out) and "/" not in name:
             return self._file(out, [name], body)
         prefix = PREVIEW_FOLDER + "/"
         if name.startswith(prefix) and THUMBNAIL.fullmatch(name[len(prefix):]):
             return self._file(out, name.split("/"), body)
+        view = VIEW_IMAGE.fullmatch(name[len(prefix):]) if name.startswith(prefix) else None
+        if view:
+            return self._view_image(out, view, body)
         return self._text(HTTPStatus.NOT_FOUND, "not found", body)
+
+    def _view(self, out: Path, version: int, query: str, body: bool) -> None:
+        """The page view of one page of a PDF the manifest records (see :mod:`.page_view`)."""
+        asked = parse_qs(query)
+        name = (asked.get("output") or [""])[0]
+        digest = self.live.pdfs(out).get(name) if "/" not in name else None
+        numbers = [(asked.get(k) or ["1" if k == "page" else "100"])[0] for k in ("page", "zoom")]
+        if not digest or not all(n.isdigit() and len(n) < 7 for n in numbers):
+            return self._text(HTTPStatus.NOT_FOUND, "not found: no such output", body)
+        self.nonce = secrets.token_urlsafe(18)
+        html = page_html(out, name, digest, int(numbers[0]), int(numbers[1]), self.nonce)
+        if html is None:
+            self.nonce = ""
+            return self._text(HTTPStatus.NOT_FOUND, "not found: this output has no preview yet", body)
+        snippet = LIVE_SNIPPET.format(nonce=self.nonce, version=version, token=self.live.token)
+        self._send(html.replace("</body>", snippet + "</body>").encode("utf-8"), "text/html; charset=utf-8", body)
+
+    def _view_image(self, out: Path, view: re.Match, body: bool) -> None:
+        """A page view image, rendered on first request from the PDF the manifest records with that sha256."""
+        digest = view["digest"]
+        name = next((n for n, d in self.live.pdfs(out).items() if d == digest and "/" not in n), None)
+        if name is None:
+            return self._text(HTTPStatus.NOT_FOUND, "not found", body)
+        try:
+            why = render_view(out, name, digest, int(view["page"]), int(view["ppi"]), self.live.views)
+        except (OSError, WildpressError, Refused) as exc:
+            why = f"could not render the page view: {exc}"
+        if why is not None:
+            return self._text(HTTPStatus.NOT_FOUND, f"not found: {why}", body)
+        return self._file(out, [PREVIEW_FOLDER, digest, view.group(0).split("/")[1]], body)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """The base class's errors (a malformed request, a method other than GET and HEAD) as a

@@ -1,0 +1,172 @@
+"""`wildpress serve` for designers in a real headless browser (issue 19): a CSS mistake keeps the
+last good pages on screen under the error naming the stylesheet and line; a thumbnail opens a
+page view at screen resolution with zoom.
+
+Debian's chromium, driven by Playwright, as in tests/test_serve_browser.py.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import SAMPLES, without_photo
+from test_serve_browser import CHROMIUM, CHROMIUM_ARGS, _free_port, _version
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+
+GOOD_CSS = ".species-name { letter-spacing: 0.01em; }\n"
+
+
+@pytest.fixture
+def designer(tmp_path):
+    """A project with a layout of its own (the fact sheet and one stylesheet on top), two species,
+    served by `wildpress serve` in a subprocess; stopped with Ctrl-C afterwards."""
+    species = tmp_path / "data" / "species"
+    species.mkdir(parents=True)
+    for name in ("red-fox", "amur-leopard"):
+        (species / f"{name}.yaml").write_text(without_photo((SAMPLES / f"{name}.yaml").read_text("utf-8")), "utf-8")
+    mine = tmp_path / "layouts" / "mine"
+    mine.mkdir(parents=True)
+    (mine / "layout.yaml").write_text("name: mine\ndescription: the fact sheet, restyled\nkind: document\n"
+                                      "extends: factsheet\nstyles: [mine.css]\n", "utf-8")
+    (mine / "mine.css").write_text(GOOD_CSS, "utf-8")
+    (tmp_path / "wildpress.yaml").write_text(
+        "species: [data/species]\nout: out\noutputs:\n  - {layout: mine, sizes: [A4]}\n", "utf-8")
+    port = _free_port()
+    log = open(tmp_path / "serve.log", "w+")
+    proc = subprocess.Popen([sys.executable, "-m", "wildpress", "serve", "--port", str(port), "--jobs", "2"],
+                            cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
+    deadline = time.monotonic() + 180
+    try:
+        while True:
+            assert proc.poll() is None, (tmp_path / "serve.log").read_text()
+            try:
+                if _version(port) >= 1:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "serve did not finish its first build in time"
+            time.sleep(0.3)
+        yield port, proc, mine / "mine.css"
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        log.close()
+
+
+def _images_loaded(page, timeout: float = 30) -> list[int]:
+    """The natural width of every preview image on the page once all have finished loading (0: one
+    did not load). Polled from here: the page's Content-Security-Policy forbids evaluated scripts."""
+    deadline = time.monotonic() + timeout
+    while True:
+        state = page.evaluate("Array.from(document.querySelectorAll('article img'))"
+                              ".map(i => i.complete ? i.naturalWidth : -1)")
+        if -1 not in state or time.monotonic() > deadline:
+            return state
+        time.sleep(0.1)
+
+
+def test_a_css_mistake_keeps_the_last_good_pages_under_the_error(designer, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    port, proc, css = designer
+    fox = 'article[data-output="red-fox-mine-a4.pdf"]'
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(f"http://127.0.0.1:{port}/")
+            expect(page.locator(fox + " img").first).to_be_visible()
+            before = page.locator(fox + " img").first.get_attribute("src")
+            assert page.locator("article img").count() == 4
+            assert min(_images_loaded(page)) > 100
+
+            css.write_text(".species-name { font-sise: 3pt; }\n", "utf-8")  # the designer's typo
+            failure = page.locator("#failures")
+            expect(failure).to_contain_text("mine/mine.css:1:", timeout=90_000)
+            expect(failure).to_contain_text("font-sise")
+            expect(page.locator(".empty")).to_have_count(0)  # never "No outputs yet"
+            expect(page.locator(fox + " .badge")).to_contain_text("last good")
+            assert page.locator(fox + " img").first.get_attribute("src") == before  # the same pages as before
+            widths = _images_loaded(page)
+            assert len(widths) == 4 and min(widths) > 100, widths  # on screen, and loaded
+            assert page.evaluate("document.querySelector('#failures').compareDocumentPosition("
+                                 f"document.querySelector('{fox}')) & Node.DOCUMENT_POSITION_FOLLOWING")
+            page.screenshot(path=str(tmp_path / "last-good.png"), full_page=True)
+            assert proc.poll() is None
+
+            css.write_text(GOOD_CSS.replace("0.01em", "0.02em"), "utf-8")  # fixed
+            expect(page.locator("#failures")).to_have_count(0, timeout=90_000)
+            expect(page.locator(fox + " .badge")).to_have_text("built now")
+            assert page.locator("article img").count() == 4
+        finally:
+            browser.close()
+
+
+def _natural_width(page, selector: str, timeout: float = 60) -> int:
+    """The natural width of the image ``selector`` once it has loaded (0 if it failed)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        width = page.evaluate(f"(i => i && i.complete ? i.naturalWidth : -1)(document.querySelector('{selector}'))")
+        if width != -1 or time.monotonic() > deadline:
+            return width
+        time.sleep(0.1)
+
+
+def test_a_thumbnail_opens_the_page_at_screen_resolution_with_zoom(designer, tmp_path):
+    import urllib.error
+    import urllib.request
+
+    from playwright.sync_api import expect, sync_playwright
+
+    port, proc, css = designer
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.locator('article[data-output="red-fox-mine-a4.pdf"] img').first.click()
+            expect(page.locator("#where")).to_have_text("page 1 of 2")
+            expect(page.locator("#zoom")).to_have_text("100%")
+            # A4 on a 96-ppi screen is 794 CSS px wide, drawn at 2 image px per CSS px.
+            assert page.evaluate("document.querySelector('#page').getAttribute('width')") == "794"
+            assert abs(_natural_width(page, "#page") - 1587) <= 1
+            shown = page.evaluate("document.querySelector('#page').getBoundingClientRect().width")
+            assert abs(shown - 794) <= 1
+            page.click("#zoom-in")
+            expect(page.locator("#zoom")).to_have_text("150%")
+            assert abs(_natural_width(page, "#page") - 2381) <= 1
+            page.click("#next")
+            expect(page.locator("#where")).to_have_text("page 2 of 2")
+            expect(page.locator("#zoom")).to_have_text("150%")
+            assert _natural_width(page, "#page") > 2000
+            page.screenshot(path=str(tmp_path / "page-view.png"))
+            source = page.evaluate("document.querySelector('#page').getAttribute('src')")
+            digest = source.split("/")[2]
+            page.click("#back")
+            expect(page.locator("article img").first).to_be_visible()
+        finally:
+            browser.close()
+    for path in ("/__view?output=../wildpress.yaml", "/__view?output=nothing.pdf",
+                 "/__view?output=red-fox-mine-a4.pdf&page=x",
+                 f"/.wildpress-preview/{digest}/view-001-100.png",  # not a resolution of the page view
+                 f"/.wildpress-preview/{digest}/view-009-192.png",  # no such page
+                 f"/.wildpress-preview/{'0' * 64}/view-001-192.png"):  # no PDF recorded with this sha256
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10)
+        refused.value.close()  # its socket, now (not whenever the collector gets to it)
+        assert refused.value.code == 404, path
+    views = sorted(p.name for p in (css.parents[2] / "out" / ".wildpress-preview" / digest).glob("view-*.png"))
+    assert views == ["view-001-192.png", "view-001-288.png", "view-002-288.png"]
