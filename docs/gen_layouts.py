@@ -1,4 +1,5 @@
-"""Write docs/layouts.md from the built-in layouts' layout.yaml manifests.
+"""Write docs/layouts.md from the built-in layouts' layout.yaml manifests and the template
+contract (src/wildpress/layout/contract.py).
 
     python docs/gen_layouts.py            # rewrite docs/layouts.md
     python docs/gen_layouts.py --check    # exit 1 when docs/layouts.md is out of date
@@ -84,6 +85,9 @@ def generate() -> str:
         if growth:
             parts.append("When the fitted page still has room, it grows in this order, keeping each step "
                          "only if the page still fits: " + "; ".join(step.get("name", "?") for step in growth) + ".\n")
+    from wildpress.layout.contract import markdown
+
+    parts.append(markdown())
     return "\n".join(parts)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from . import ladder as _ladder
 from ..errors import Problem
 from .context import job_words, template_context
+from .geometry import one_line_size
 from .fit import check_pages, fit_items, split_pages
 from .context import scientific_only
 from .formatting import key_stats, quantity, typeset
@@ -205,7 +206,7 @@ def tile_values(stats: list[dict], card_width_mm: float, value_pt: float) -> lis
         tile_pt = ((card_width_mm - 2 * SAFE_MM) / len(stats) - 2.8) * MM
         # Words (country names) wrap at 85% of the figure size; figures shrink to fit one line.
         sized = [{**stat, "pt": round(value_pt * 0.85 if stat.get("words")
-                                      else min(value_pt, tile_pt / (0.6 * max(len(stat["value"]), 1))), 2)}
+                                      else min(value_pt, one_line_size(tile_pt, max(len(stat["value"]), 1), 0.6)), 2)}
                  for stat in stats]
         band_pt = max(MIN_PT, min(stat["pt"] for stat in sized))
         if all(stat["pt"] >= MIN_PT for stat in sized) or len(stats) == 1:
