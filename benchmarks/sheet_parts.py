@@ -7,7 +7,11 @@ missing); and with the QR code replaced likewise. Each figure is the CPU time of
 sheet (templates, every fit pass, the PDF write), median over the sheets and runs; the cost
 of a part is the full sheet's median minus the median without it, as a share of the full one.
 
-Usage: python benchmarks/sheet_parts.py [--docs 14] [--repeat 3]
+Maps and QR codes are parsed by WeasyPrint once per process (wildpress.pictures.store), so a
+species built again in the same process parses none; ``--cold-pictures`` forgets the parsed
+pictures before every sheet, as for the first sheet of each species in a build.
+
+Usage: python benchmarks/sheet_parts.py [--docs 14] [--repeat 3] [--cold-pictures]
 """
 
 from __future__ import annotations
@@ -49,8 +53,17 @@ def _patched(variant: str):
     return stack
 
 
-def measure(project: Path, repeat: int) -> dict[str, list[float]]:
-    """CPU seconds per sheet and variant, the variants interleaved sheet by sheet."""
+def _forget_parsed_pictures() -> None:
+    try:
+        from wildpress.pictures.store import forget_parsed
+    except ImportError:  # a wildpress from before the store: nothing is kept between sheets
+        return
+    forget_parsed()
+
+
+def measure(project: Path, repeat: int, cold: bool = False) -> dict[str, list[float]]:
+    """CPU seconds per sheet and variant, the variants interleaved sheet by sheet (``cold``:
+    WeasyPrint's parsed maps and codes forgotten before each sheet)."""
     from wildpress.data.species import find_species_files, load_species
     from wildpress.jobs import Job, Settings
     from wildpress.layout.document import render_document
@@ -70,6 +83,8 @@ def measure(project: Path, repeat: int) -> dict[str, list[float]]:
             for variant in VARIANTS:
                 job = Job([sp], layout, size, layout.resolve_options({}), sp.id, settings=settings)
                 confinement = Confinement.for_project(project, [sp.file.parent]).with_root(project / "cache")
+                if cold:
+                    _forget_parsed_pictures()
                 with renderer.confined(confinement, 100), _patched(variant):
                     started = time.process_time()
                     data, _pages = render_document(renderer, job, settings)
@@ -85,11 +100,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=14)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--cold-pictures", action="store_true",
+                        help="forget WeasyPrint's parsed maps and QR codes before every sheet")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="wp-bench-parts-") as tmp:
-        times = measure(make_project(fresh(Path(tmp), "project"), args.docs), args.repeat)
+        times = measure(make_project(fresh(Path(tmp), "project"), args.docs), args.repeat, args.cold_pictures)
     full = statistics.median(times["full"])
-    print(f"{args.docs} A4 fact sheets, CPU time per sheet, medians (min-max) of {args.repeat} interleaved runs")
+    cold = ", parsed pictures forgotten before each sheet" if args.cold_pictures else ""
+    print(f"{args.docs} A4 fact sheets, CPU time per sheet, medians (min-max) of {args.repeat} interleaved runs{cold}")
     for variant in VARIANTS:
         print(f"  {variant + ':':8} {spread((t * 1000 for t in times[variant]), 'ms', 1)}")
     for part, variant in (("range map", "no map"), ("QR code", "no QR")):

@@ -78,6 +78,8 @@ class Job:
     notes: list[Problem] = field(default_factory=list)  # warnings met while rendering (content left out)
     settings: "Settings | None" = None  # this output's settings (a project's outputs each have their own)
     pattern: str = DEFAULT_PATTERN  # the output's file name (see :meth:`filename`)
+    fit_start: int = 0  # the ladder rung that fitted this output last time (the manifest's word; checked)
+    fit_rung: int | None = None  # the rung that fitted this time (documents), for the manifest
 
     @property
     def species(self) -> "Species":

@@ -27,6 +27,10 @@ def render_document(renderer, job, settings) -> tuple[bytes, int]:
     use the room left (:mod:`wildpress.layout.grow`), and elements marked
     ``data-fill`` grow to use the spare page height (one more layout pass).
     A page that still ends more than ``EMPTY_PAGE`` empty is a warning.
+
+    ``job.fit_start`` (the rung that fitted last time, from the manifest; anything out of range
+    means the top) is where the walk starts, for the same rung in fewer passes; the rung found
+    is left in ``job.fit_rung`` for the manifest.
     """
     from ..layout.preflight import preflight
 
@@ -53,7 +57,10 @@ def render_document(renderer, job, settings) -> tuple[bytes, int]:
         last.update(html=html, document=lay_out(html), slots=slots)
         return measure.misfit(last["document"], limit)
 
-    index, problem = ladder.walk(rungs, attempt)
+    start = job.fit_start if isinstance(job.fit_start, int) and 0 <= job.fit_start < len(rungs) else 0
+    index, problem = ladder.walk(rungs, attempt, start, keep=lambda: dict(last),
+                                 restore=lambda kept: (last.clear(), last.update(kept)))
+    job.fit_rung = index if index >= 0 else None
     if index < 0:
         by = f" by {problem.overflow_mm:.0f} mm of text" if problem.overflow_mm >= 0.5 else ""
         given = f" after giving ground ({rungs[-1].label})" if len(rungs) > 1 else ""

@@ -167,17 +167,35 @@ def losses(rung: Rung, data: dict, counts: Callable[[str], int] | None = None) -
     return found
 
 
-def walk(ladder: list[Rung], attempt: Callable[[Rung], Any | None]) -> tuple[int, Any]:
-    """Try rungs in order until ``attempt(rung)`` returns None (fits).
+def walk(ladder: list[Rung], attempt: Callable[[Rung], Any | None], start: int = 0,
+         keep: Callable[[], Any] = lambda: None, restore: Callable[[Any], None] = lambda state: None,
+         ) -> tuple[int, Any]:
+    """The first rung on which ``attempt(rung)`` returns None (fits), as a walk from the top finds it.
 
-    Returns (index of the rung that fitted, the last result). A rung that
-    changes nothing a measurement can see is still tried: the ladder is short.
-    If no rung fits, returns (-1, the last rung's result) for the caller to
-    report.
+    Returns (index of the rung that fitted, None), or (-1, the last rung's result) when no rung
+    fits, for the caller to report. A rung that changes nothing a measurement can see is still
+    tried: the ladder is short.
+
+    ``start``: the rung that fitted this output last time (an index the caller has checked; 0
+    walks from the top). Rungs give ground cumulatively, so a rung that does not fit means none
+    before it does: the walk tries the rung before ``start`` first. If that one still does not
+    fit, it goes on down from ``start`` (one pass fewer than ``start`` from the top); if it fits
+    now (the record got shorter), it climbs back until a rung does not fit, and ``restore(state)``
+    brings back what ``keep()`` saved after the last attempt that fitted.
     """
+    if not 0 < start < len(ladder):
+        start = 0
+    if start and attempt(ladder[start - 1]) is None:
+        best, state = start - 1, keep()
+        for index in range(start - 2, -1, -1):
+            if attempt(ladder[index]) is not None:
+                restore(state)
+                return best, None
+            best, state = index, keep()
+        return best, None
     result = None
-    for index, rung in enumerate(ladder):
-        result = attempt(rung)
+    for index in range(start, len(ladder)):
+        result = attempt(ladder[index])
         if result is None:
             return index, None
     return -1, result

@@ -26,13 +26,14 @@ def new_renderer():
 def render_job(renderer, job, settings, confinement, limits) -> tuple[bytes, int, list]:
     """In the worker: render one build job with its layout kind's renderer, confined and page-limited.
 
-    Returns the PDF bytes, the page count and the notes (warnings) the job collected.
+    Returns the PDF bytes, the page count, the notes (warnings) the job collected and the ladder
+    rung that fitted (None for kinds that fit otherwise), which the manifest keeps for next time.
     """
     from .kinds import get_kind
 
     with renderer.confined(confinement, limits.pages_for(len(job.species_list))):
         data, pages = get_kind(job.layout.kind).render_function()(renderer, job, settings)
-    return data, pages, list(getattr(job, "notes", []))
+    return data, pages, list(getattr(job, "notes", [])), getattr(job, "fit_rung", None)
 
 
 def render_chunk(renderer, job, settings, confinement, limits, geometry) -> tuple[bytes, int, list]:

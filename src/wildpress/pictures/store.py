@@ -99,6 +99,12 @@ class SharedPictures(dict):
         super().__setitem__(key, value)
 
 
+def forget_parsed() -> None:
+    """Drop every parsed image (the pictures stay held): the next render parses each again, as a
+    worker's first document of a species does (benchmarks measure that case)."""
+    _parsed.clear()
+
+
 def parsed_count() -> int:
     """How many pictures WeasyPrint holds parsed (for tests and benchmarks)."""
     return len(_parsed)

@@ -99,6 +99,8 @@ def _deck_tasks(item: Planned, confinement, jobs: int) -> list[pool.Task]:
 def run(items: list[Planned], out: OutputFolder, manifest: Manifest, confinement, jobs: int, result: BuildResult,
         progress=None, on_output: Callable[[Output], None] | None = None) -> None:
     """Render ``items`` on ``jobs`` workers, writing each PDF into ``out`` as it is finished."""
+    for item in items:  # where each document's fit ladder starts: the rung that fitted last time
+        item.job.fit_start = manifest.fit_rung(item.name)
     planned = [(item, tasks_for(item, confinement, jobs)) for item in items]
     tasks = [task for _, item_tasks in planned for task in item_tasks]
     report = progress or _Silent()
@@ -118,8 +120,9 @@ def run(items: list[Planned], out: OutputFolder, manifest: Manifest, confinement
         if error is not None:
             _fail(result, item, error, report)
             continue
-        data, pages, notes = answer
+        data, pages, notes, *fitted = answer  # documents say which ladder rung fitted
         item.job.notes += notes
+        item.job.fit_rung = fitted[0] if fitted else None
         if chunk is None:
             finish.write(item, data, pages)
             continue
@@ -221,7 +224,8 @@ def _write(item: Planned, data: bytes, pages: int, out: OutputFolder, manifest: 
     path = out.target(item.name)
     sources = sorted({os.path.abspath(sp.file) for sp in job.species_list})
     out.write(item.name, data, settings.force or manifest.made_it(item.name, path))
-    manifest.record(item.name, item.key, data, path, job.label, sources, job.notes, output_lang(job), job.layout.name)
+    manifest.record(item.name, item.key, data, path, job.label, sources, job.notes, output_lang(job), job.layout.name,
+                    fit=job.fit_rung)
     outputs = [Output(path, job, pages, item.seconds, item.rendered)]
     if settings.tile:
         from ..printing.sizes import get_size

@@ -154,18 +154,28 @@ class Manifest:
                 and self.file_hash(path, output=True) == entry.get("sha256"))
 
     def record(self, name: str, key: str, data: bytes, path: Path, label: str, sources: list[str],
-               warnings: list = (), lang: str = "en", layout: str = "", of: str = "") -> None:
+               warnings: list = (), lang: str = "en", layout: str = "", of: str = "",
+               fit: int | None = None) -> None:
         """Remember an output just written (``data`` is its content) and the warnings met making it
         (what the fit left out), so a later build that keeps it can still show them (``wildpress preview``).
-        ``of``: the PDF a PNG page was drawn from (``--format png``)."""
+        ``of``: the PDF a PNG page was drawn from (``--format png``); ``fit``: the ladder rung that
+        fitted it, where the next build's fit starts (:meth:`fit_rung`)."""
         digest = hashlib.sha256(data).hexdigest()
         info = os.stat(path)
         self._hashes[os.path.realpath(path)] = [*_stat_key(info), digest]
         self._used.add(os.path.realpath(path))
         self.outputs[name] = {"key": key, "sha256": digest, "size": len(data), "job": label, "sources": sources,
                               "warnings": [str(w) for w in warnings], "lang": lang, "layout": layout,
-                              **({"of": of} if of else {})}
+                              **({"of": of} if of else {}), **({"fit": fit} if _rung_ok(fit) else {})}
         self._changed = True
+
+    def fit_rung(self, name: str) -> int:
+        """The ladder rung that fitted output ``name`` last time, or 0 (the top) when none is
+        recorded or the manifest (untrusted: any file in the output folder) holds anything but a
+        small whole number. The renderer checks it against the layout's ladder too."""
+        entry = self.outputs.get(name)
+        rung = entry.get("fit") if isinstance(entry, dict) else None
+        return rung if _rung_ok(rung) else 0
 
     def forget(self, name: str) -> None:
         if self.outputs.pop(name, None) is not None:
@@ -240,6 +250,13 @@ class SpeciesCache:
             "warnings": [[str(w.file), w.line, w.column, w.path, w.message, w.severity] for w in species.warnings]}
         self.manifest._used.add(real)
         self.manifest._changed = True
+
+
+MAX_FIT_RUNG = 256  # more rungs than any ladder has: a larger number is not one wildpress wrote
+
+
+def _rung_ok(rung) -> bool:
+    return type(rung) is int and 0 <= rung < MAX_FIT_RUNG
 
 
 def _is_regular(info: os.stat_result) -> bool:
