@@ -39,6 +39,7 @@ from .preview import GENERATOR_MARK, PREVIEW_FOLDER, SHEET
 
 HOST = "127.0.0.1"
 MAX_SHEET_BYTES = 64 * 1024 * 1024
+LONG_POLL_S = 20  # the reload poll is answered at once on a change, else after this
 THUMBNAIL = re.compile(r"[0-9a-f]{64}/page-[0-9]{3,6}\.png")
 TYPES = {".pdf": "application/pdf", ".png": "image/png"}
 
@@ -48,16 +49,32 @@ LIVE_SNIPPET = """
 padding:8px 16px;border-radius:999px;font:13px/1.4 system-ui,sans-serif;box-shadow:0 4px 14px rgba(0,0,0,.25)}}
 #wp-live.off{{background:#a3261c}}</style>
 <script nonce="{nonce}">(function () {{
-  var seen = {version}, box = document.getElementById("wp-live");
+  var seen = {version}, building = null, box = document.getElementById("wp-live");
   function show(text, off) {{ box.hidden = !text; box.textContent = text || ""; box.className = off ? "off" : ""; }}
-  function poll() {{
-    fetch("/__version?token={token}", {{cache: "no-store"}}).then(function (r) {{ return r.json(); }}).then(function (d) {{
+  function viewing() {{  // the outputs on screen, first first: serve rebuilds them before the others
+    var names = [];
+    document.querySelectorAll("[data-output]").forEach(function (e) {{
+      var box = e.getBoundingClientRect();
+      if (names.length < 8 && box.bottom > 0 && box.top < innerHeight && box.right > 0 && box.left < innerWidth)
+        names.push("&v=" + encodeURIComponent(e.getAttribute("data-output")));
+    }});
+    return names.join("");
+  }}
+  function poll() {{  // answered at once when the state differs from what is shown, else when it changes
+    fetch("/__version?token={token}&seen=" + seen + "&building=" + (building ? 1 : building === null ? "" : 0) + viewing(),
+          {{cache: "no-store"}}).then(function (r) {{ return r.json(); }}).then(function (d) {{
       if (d.version !== seen) {{ location.reload(); return; }}
+      building = d.building;
       show(d.building ? "Rebuilding\\u2026" : "", false);
-      setTimeout(poll, 400);
+      setTimeout(poll, 20);
     }}).catch(function () {{ show("wildpress serve is not running", true); setTimeout(poll, 2000); }});
   }}
-  setTimeout(poll, 400);
+  var moved = 0;
+  function report() {{ fetch("/__version?token={token}" + viewing(), {{cache: "no-store"}}).catch(function () {{}}); }}
+  ["scroll", "resize"].forEach(function (kind) {{
+    addEventListener(kind, function () {{ clearTimeout(moved); moved = setTimeout(report, 150); }}, {{passive: true}});
+  }});
+  poll();
   document.querySelectorAll("article[data-output] .sheets a[href*='#page=']").forEach(function (a) {{
     var name = a.closest("article").getAttribute("data-output"), page = a.getAttribute("href").split("#page=")[1];
     a.href = "/__view?output=" + encodeURIComponent(name) + "&page=" + page + "&zoom=100";  // the page view
@@ -85,13 +102,32 @@ class Live:
     building: bool = True
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24))  # this run's, for /__version
     lock: threading.Lock = field(default_factory=threading.Lock)
+    changed: threading.Condition = field(init=False)  # notified when version or building change
+    viewing: tuple[str, ...] = ()  # the outputs the page last said were on screen, first first
     views: ViewBudget = field(default_factory=ViewBudget)  # page views rendered since the last build
     _pdfs: tuple = (None, {})  # (manifest's lstat key, {output name: sha256}) last read
 
-    def finished(self, out: Path) -> None:
+    def __post_init__(self) -> None:
+        self.changed = threading.Condition(self.lock)
+
+    def finished(self, out: Path, building: bool = False) -> None:
+        """A new contact sheet is there (``building``: and the rebuild goes on): pages reload."""
         with self.lock:
-            self.out, self.version, self.building = out, self.version + 1, False
+            self.out, self.version, self.building = out, self.version + 1, building
+            self.changed.notify_all()
         self.views.renew()
+
+    def started(self) -> None:
+        with self.lock:
+            self.building = True
+            self.changed.notify_all()
+
+    def wait(self, version: int, building: str, seconds: float) -> tuple[int, bool]:
+        """(version, building) once either differs from what the page shows, or after ``seconds``."""
+        with self.lock:
+            self.changed.wait_for(lambda: self.version != version or building not in ("0", "1")
+                                  or self.building != (building == "1"), timeout=seconds)
+            return self.version, self.building
 
     def pdfs(self, out: Path) -> dict[str, str]:
         """The PDFs the manifest of ``out`` records, with their sha256 (read again when it changes)."""
@@ -212,8 +248,16 @@ class Handler(BaseHTTPRequestHandler):
         with self.live.lock:
             version, out, building = self.live.version, self.live.out, self.live.building
         if path == "/__version":
-            if parse_qs(parts.query).get("token") != [self.live.token]:
+            asked = parse_qs(parts.query)
+            if asked.get("token") != [self.live.token]:
                 return self._text(HTTPStatus.FORBIDDEN, "forbidden: this needs the token of this run", body)
+            recorded = self.live.pdfs(out)
+            shown = tuple(n for n in asked.get("v", [])[:8] if n in recorded)
+            if shown:
+                self.live.viewing = shown
+            seen = (asked.get("seen") or [""])[0]
+            if seen.isdigit() and len(seen) < 12:  # the page's long poll: wait for a change
+                version, building = self.live.wait(int(seen), (asked.get("building") or [""])[0], LONG_POLL_S)
             data = ('{"version": %d, "building": %s}' % (version, "true" if building else "false")).encode()
             return self._send(data, "application/json", body)
         if path in ("/", "/" + SHEET):
