@@ -153,3 +153,22 @@ def test_the_reload_poll_records_what_is_viewed_and_waits_for_a_change(tmp_path)
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_thumbnails_are_kept_by_the_browser_and_the_sheet_and_pdfs_never(tmp_path):
+    from test_serve_hostile import PDF_NAME, get, output_folder, thumbnail_path
+    from wildpress.site.serve_http import Live, start_server
+
+    out = output_folder(tmp_path / "out", {PDF_NAME: 1})
+    live = Live(out)
+    live.finished(out)
+    server = start_server(live, 0)
+    port = server.server_address[1]
+    try:
+        status, headers, _ = get(port, thumbnail_path(out))  # named by its PDF's sha256: never changes
+        assert status == 200 and "immutable" in headers["cache-control"]
+        for path in ("/", "/" + PDF_NAME, "/nothing.png"):  # change in place, or not there
+            assert get(port, path)[1]["cache-control"] == "no-store", path
+    finally:
+        server.shutdown()
+        server.server_close()

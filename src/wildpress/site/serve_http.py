@@ -187,8 +187,12 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         pass  # quiet: the terminal shows builds, not requests
 
+    immutable = False  # set for an answer named by the hash of what it shows (a thumbnail, a page view)
+
     def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-store")  # PDFs and the sheet change in place
+        # PDFs and the sheet change in place; a thumbnail's name holds its PDF's sha256, so the
+        # browser keeps it across the reloads of a rebuild instead of fetching every one again
+        self.send_header("Cache-Control", "private, max-age=86400, immutable" if self.immutable else "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
         if self.nonce:
@@ -236,7 +240,7 @@ class Handler(BaseHTTPRequestHandler):
         return self._send(image, "image/png", body)
 
     def _answer(self, body: bool) -> None:
-        self.nonce = ""  # set by an HTML page only
+        self.nonce, self.immutable = "", False  # set by an HTML page, a thumbnail only
         if (self.headers.get("Host") or "").strip().lower() not in self.hosts:
             return self._text(HTTPStatus.MISDIRECTED_REQUEST, "wrong Host: wildpress serve answers only "
                               + ", ".join(sorted(self.hosts)), body)
@@ -271,7 +275,7 @@ class Handler(BaseHTTPRequestHandler):
             return self._file(out, [name], body)
         prefix = PREVIEW_FOLDER + "/"
         if name.startswith(prefix) and THUMBNAIL.fullmatch(name[len(prefix):]):
-            return self._file(out, name.split("/"), body)
+            return self._file(out, name.split("/"), body, immutable=True)
         view = VIEW_IMAGE.fullmatch(name[len(prefix):]) if name.startswith(prefix) else None
         if view:
             return self._view_image(out, view, body)
@@ -305,7 +309,7 @@ class Handler(BaseHTTPRequestHandler):
             why = f"could not render the page view: {exc}"
         if why is not None:
             return self._text(HTTPStatus.NOT_FOUND, f"not found: {why}", body)
-        return self._file(out, [PREVIEW_FOLDER, digest, view.group(0).split("/")[1]], body)
+        return self._file(out, [PREVIEW_FOLDER, digest, view.group(0).split("/")[1]], body, immutable=True)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """The base class's errors (a malformed request, a method other than GET and HEAD) as a
@@ -329,12 +333,13 @@ class Handler(BaseHTTPRequestHandler):
         html = html.replace("</body>", snippet + "</body>") if "</body>" in html else html + snippet
         self._send(html.encode("utf-8"), "text/html; charset=utf-8", body)
 
-    def _file(self, out: Path, parts: list[str], body: bool) -> None:
+    def _file(self, out: Path, parts: list[str], body: bool, immutable: bool = False) -> None:
         fd = _open_inside(out, parts)
         if fd is None:
             return self._text(HTTPStatus.NOT_FOUND, "not found", body)
         with os.fdopen(fd, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
+            self.immutable = immutable
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", TYPES[os.path.splitext(parts[-1])[1].lower()])
             self.send_header("Content-Length", str(size))
