@@ -34,6 +34,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from ..errors import UsageError, WildpressError
 from ..safety.confine import Refused
 from ..oscompat import open_nofollow, opened_path
+from .live_snippet import LIVE_SNIPPET, WAITING
 from .page_view import VIEW_IMAGE, ViewBudget, page_html, render_view
 from .preview import GENERATOR_MARK, PREVIEW_FOLDER, SHEET
 
@@ -42,52 +43,6 @@ MAX_SHEET_BYTES = 64 * 1024 * 1024
 LONG_POLL_S = 20  # the reload poll is answered at once on a change, else after this
 THUMBNAIL = re.compile(r"[0-9a-f]{64}/page-[0-9]{3,6}\.png")
 TYPES = {".pdf": "application/pdf", ".png": "image/png"}
-
-LIVE_SNIPPET = """
-<div id="wp-live" role="status" hidden></div>
-<style nonce="{nonce}">#wp-live{{position:fixed;right:18px;bottom:18px;z-index:9;background:#1d2521;color:#f3f0e8;
-padding:8px 16px;border-radius:999px;font:13px/1.4 system-ui,sans-serif;box-shadow:0 4px 14px rgba(0,0,0,.25)}}
-#wp-live.off{{background:#a3261c}}</style>
-<script nonce="{nonce}">(function () {{
-  var seen = {version}, building = null, box = document.getElementById("wp-live");
-  function show(text, off) {{ box.hidden = !text; box.textContent = text || ""; box.className = off ? "off" : ""; }}
-  function viewing() {{  // the outputs on screen, first first: serve rebuilds them before the others
-    var names = [];
-    document.querySelectorAll("[data-output]").forEach(function (e) {{
-      var box = e.getBoundingClientRect();
-      if (names.length < 8 && box.bottom > 0 && box.top < innerHeight && box.right > 0 && box.left < innerWidth)
-        names.push("&v=" + encodeURIComponent(e.getAttribute("data-output")));
-    }});
-    return names.join("");
-  }}
-  function poll() {{  // answered at once when the state differs from what is shown, else when it changes
-    fetch("/__version?token={token}&seen=" + seen + "&building=" + (building ? 1 : building === null ? "" : 0) + viewing(),
-          {{cache: "no-store"}}).then(function (r) {{ return r.json(); }}).then(function (d) {{
-      if (d.version !== seen) {{ location.reload(); return; }}
-      building = d.building;
-      show(d.building ? "Rebuilding\\u2026" : "", false);
-      setTimeout(poll, 20);
-    }}).catch(function () {{ show("wildpress serve is not running", true); setTimeout(poll, 2000); }});
-  }}
-  var moved = 0;
-  function report() {{ fetch("/__version?token={token}" + viewing(), {{cache: "no-store"}}).catch(function () {{}}); }}
-  ["scroll", "resize"].forEach(function (kind) {{
-    addEventListener(kind, function () {{ clearTimeout(moved); moved = setTimeout(report, 150); }}, {{passive: true}});
-  }});
-  poll();
-  document.querySelectorAll("article[data-output] .sheets a[href*='#page=']").forEach(function (a) {{
-    var name = a.closest("article").getAttribute("data-output"), page = a.getAttribute("href").split("#page=")[1];
-    a.href = "/__view?output=" + encodeURIComponent(name) + "&page=" + page + "&zoom=100";  // the page view
-  }});
-}})();</script>
-<a id="wp-import" href="/__import?token={token}">Import a table</a>
-<style nonce="{nonce}">#wp-import{{position:fixed;left:18px;bottom:18px;z-index:9;background:#f3f0e8;color:#1f5a3c;
-padding:6px 14px;border-radius:999px;font:13px/1.4 system-ui,sans-serif;border:1px solid #1f5a3c}}</style>
-"""
-
-WAITING = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Building…</title>
-<style nonce="{nonce}">body{{font:16px system-ui,sans-serif;background:#f3f0e8;color:#1d2521;padding:40px}}</style></head>
-<body><p>Building… this page reloads when the contact sheet is ready.</p></body></html>"""
 
 CSP = ("default-src 'self'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; img-src 'self'; "
        "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
