@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -125,6 +126,8 @@ def main() -> None:
             proc = serve(project, port, log)
             try:
                 shown, every = measure(proc, port, css, outputs, args.edits, log)
+                log.seek(0)
+                first = [float(m) for m in re.findall(r"^shown first: .* \(([\d.]+) s\)$", log.read(), re.M)]
             finally:
                 proc.send_signal(signal.SIGINT)
                 try:
@@ -134,6 +137,10 @@ def main() -> None:
     print(f"wildpress serve, {outputs} outputs ({args.species} species x A4 and US Letter, "
           f"{'no ' if args.no_photos else ''}photos), a stylesheet edit that changes all {outputs}")
     print(f"  save -> reloaded page, shown preview new: {spread(shown)}")
+    if first:  # serve's own word on the build of the shown output: the rest is watching, sheet and reload
+        print(f"  of which the build of the shown output:   {spread(first[-len(shown):])}")
+    else:
+        print("  (serve named no output it built first: the save -> reload time is a whole rebuild)")
     print(f"  save -> every card updated:              {spread(every)}")
     print(f"  load average (1, 5, 15 min) at the end:  {_load()}  on {os.cpu_count()} cores")
 

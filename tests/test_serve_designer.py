@@ -120,3 +120,55 @@ def test_the_page_view_draws_at_the_zoom_resolution_within_its_pixel_cap():
     assert [view_ppi(a4, z) for z in (50, 100, 200)] == [96, 192, 384]  # 96 ppi a CSS inch, 2 px a CSS px
     assert view_ppi(a4, 400) < 768 and _pixels(a4, view_ppi(a4, 400)) <= MAX_VIEW_PIXELS  # capped, not refused
     assert all(_pixels(a0, view_ppi(a0, z)) <= MAX_VIEW_PIXELS or view_ppi(a0, z) == VIEW_PPIS[0] for z in (50, 400))
+
+
+def test_the_reload_poll_records_what_is_viewed_and_waits_for_a_change(tmp_path):
+    import json
+    import threading
+    import time
+    from urllib.parse import quote
+
+    from test_serve_hostile import PDF_NAME, get, output_folder
+    from wildpress.site.serve_http import Live, start_server
+
+    out = output_folder(tmp_path / "out", {PDF_NAME: 2, "other.pdf": 1})
+    live = Live(out)
+    live.finished(out)
+    server = start_server(live, 0)
+    port = server.server_address[1]
+    try:
+        ask = f"/__version?token={live.token}"
+        assert get(port, f"/__version?token=wrong&v={PDF_NAME}")[0] == 403
+        assert live.viewing == ()
+        status, _, body = get(port, ask + f"&v=notes.txt&v={quote(PDF_NAME)}&v=other.pdf")
+        assert status == 200 and json.loads(body) == {"version": 1, "building": False}
+        assert live.viewing == (PDF_NAME, "other.pdf")  # only outputs the manifest records, in order
+        started = time.monotonic()
+        assert json.loads(get(port, ask + "&seen=0&building=0")[2])["version"] == 1  # differs: at once
+        assert time.monotonic() - started < 1
+        threading.Timer(0.5, lambda: live.finished(out, building=True)).start()
+        started = time.monotonic()
+        answer = json.loads(get(port, ask + "&seen=1&building=0")[2])  # waits for the next sheet
+        assert answer == {"version": 2, "building": True} and 0.4 < time.monotonic() - started < 4
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_thumbnails_are_kept_by_the_browser_and_the_sheet_and_pdfs_never(tmp_path):
+    from test_serve_hostile import PDF_NAME, get, output_folder, thumbnail_path
+    from wildpress.site.serve_http import Live, start_server
+
+    out = output_folder(tmp_path / "out", {PDF_NAME: 1})
+    live = Live(out)
+    live.finished(out)
+    server = start_server(live, 0)
+    port = server.server_address[1]
+    try:
+        status, headers, _ = get(port, thumbnail_path(out))  # named by its PDF's sha256: never changes
+        assert status == 200 and "immutable" in headers["cache-control"]
+        for path in ("/", "/" + PDF_NAME, "/nothing.png"):  # change in place, or not there
+            assert get(port, path)[1]["cache-control"] == "no-store", path
+    finally:
+        server.shutdown()
+        server.server_close()

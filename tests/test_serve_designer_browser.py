@@ -115,6 +115,13 @@ def test_a_css_mistake_keeps_the_last_good_pages_under_the_error(designer, tmp_p
             browser.close()
 
 
+def _children(pid: int) -> set[int]:
+    """The process ids of the descendants of ``pid`` (serve's render workers)."""
+    import psutil
+
+    return {child.pid for child in psutil.Process(pid).children(recursive=True)}
+
+
 def _natural_width(page, selector: str, timeout: float = 60) -> int:
     """The natural width of the image ``selector`` once it has loaded (0 if it failed)."""
     deadline = time.monotonic() + timeout
@@ -170,3 +177,34 @@ def test_a_thumbnail_opens_the_page_at_screen_resolution_with_zoom(designer, tmp
         assert refused.value.code == 404, path
     views = sorted(p.name for p in (css.parents[2] / "out" / ".wildpress-preview" / digest).glob("view-*.png"))
     assert views == ["view-001-192.png", "view-001-288.png", "view-002-288.png"]
+
+
+def test_the_output_on_screen_is_rebuilt_first_and_the_rest_follows(designer, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    port, proc, css = designer
+    log = tmp_path / "serve.log"
+    fox, leopard = 'article[data-output="red-fox-mine-a4.pdf"]', 'article[data-output="amur-leopard-mine-a4.pdf"]'
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 900, "height": 300})  # one card on screen at a time
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.locator(fox).scroll_into_view_if_needed()  # the red fox's, second on the sheet
+            page.evaluate(f"document.querySelector('{fox}').scrollIntoView()")
+            time.sleep(1)  # the page says what it shows once scrolling has stopped
+            before = {c: page.locator(c + " img").first.get_attribute("src") for c in (fox, leopard)}
+            workers = _children(proc.pid)
+            assert len(workers) >= 1  # the render workers of the first build
+            css.write_text(GOOD_CSS.replace("0.01em", "0.03em"), "utf-8")
+            for card in (fox, leopard):
+                expect(page.locator(card + " img").first).not_to_have_attribute("src", before[card], timeout=90_000)
+                expect(page.locator(card + " .badge")).to_have_text("built now")
+            expect(page.locator("#wp-live")).to_be_hidden(timeout=90_000)  # the round is over
+            expect(page.locator(".badge", has_text="queued")).to_have_count(0)
+            assert _children(proc.pid) == workers  # the same processes, warm: none started for the edit
+        finally:
+            browser.close()
+    said = log.read_text("utf-8")
+    assert "shown first: red-fox-mine-a4.pdf" in said, said
+    assert "2 built, 0 up to date" in said, said  # each once over the round's steps

@@ -56,7 +56,7 @@ nav .note{{color:#ffd37a}} .stage{{padding:24px;overflow:auto;text-align:center}
 <a id="zoom-in" class="{in_class}" href="{zoom_in}">+</a>
 <a id="pdf" href="/{pdf}#page={page}">PDF</a><span>{mm} · {ppi} ppi</span>{note}
 </nav>
-<div class="stage"><img id="page" src="{src}" width="{width}" height="{height}" alt="{name}, page {page}"></div>
+<div class="stage"><img id="page" data-output="{name}" src="{src}" width="{width}" height="{height}" alt="{name}, page {page}"></div>
 </body></html>"""
 
 

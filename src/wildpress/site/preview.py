@@ -21,6 +21,7 @@ HTML and CSS.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import json
 import os
 import shutil
@@ -50,6 +51,7 @@ MAX_PAGES = 500  # pages of one PDF previewed at most (the rest are counted, not
 MAX_RUN_PIXELS = 150_000_000
 MAX_PDF_BYTES = 512 * 1024 * 1024
 LAST_GOOD = "last good"  # a card whose output failed this time: the previous PDF, kept and shown
+QUEUED = "queued"  # serve, mid-rebuild: an output not looked at yet (its last PDF shown until then)
 SHOWN_PAGES = 12  # thumbnails shown on a card; the others are a link away ("+ 40 more pages")
 
 
@@ -154,7 +156,7 @@ def _render_pages(document, work: Path, budget: PixelBudget) -> dict:
         finally:
             page.close()
         name = f"page-{index + 1:03d}.png"
-        image.save(work / name, "PNG", optimize=True)
+        image.save(work / name, "PNG", compress_level=1)  # fast (optimize=True costs 10x the time, saves 2%)
         files.append(name)
         sizes.append([round(width, 2), round(height, 2)])
     if not capped and count > MAX_PAGES:
@@ -186,8 +188,9 @@ def _regular(path: Path) -> bool:
 
 
 # -- what goes on the sheet -------------------------------------------------------------------
-def _names(out: Path, manifest: Manifest, result: BuildResult | None) -> list[tuple[str, str]]:
-    """(file name, state) of every output to show, tiled copies beside their document."""
+def _names(out: Path, manifest: Manifest, result: BuildResult | None, queued: bool = False) -> list[tuple[str, str]]:
+    """(file name, state) of every output to show, tiled copies beside their document; with
+    ``queued`` (a rebuild part-way), every other PDF the manifest records too, as QUEUED."""
     if result is None:
         return [(n, "earlier build") for n in sorted(manifest.outputs) if n.endswith(".pdf") and _regular(out / n)]
     shown = [(o.path.name, "built") for o in result.outputs] + [(p.name, "up to date") for p in result.up_to_date]
@@ -199,6 +202,8 @@ def _names(out: Path, manifest: Manifest, result: BuildResult | None) -> list[tu
     for name, entry in manifest.outputs.items():
         if entry.get("job", "").removesuffix(" (tiled)") in failed and _regular(out / name):
             shown.append((name, LAST_GOOD))
+    if queued:
+        shown += [(name, QUEUED) for name in sorted(manifest.outputs) if _regular(out / name)]
     seen, unique = set(), []
     for name, state in shown:
         if name not in seen and name.endswith(".pdf"):  # a PNG of --format png is a page of a PDF shown
@@ -286,15 +291,15 @@ def _size(count: int) -> str:
 
 # -- the sheet --------------------------------------------------------------------------------
 def write_preview(out: str | Path, result: BuildResult | None = None, error: BaseException | None = None,
-                  title: str = "", root: str | Path | None = None, project: Path | None = None) -> Path:
+                  title: str = "", root: str | Path | None = None, project: Path | None = None,
+                  queued: bool = False) -> Path:
     """Thumbnails for every output of ``result`` and the contact sheet ``out/index.html``.
 
     ``error`` is what stopped a build before it made anything (a project file or data error):
     the sheet then shows it above the outputs of earlier builds. ``root`` (default: the current
     folder) is left out of the file names shown. Everything is written through the checked
-    writer of ``out`` (inside ``project`` when it is the project's own folder)."""
-    import jinja2
-
+    writer of ``out`` (inside ``project`` when it is the project's own folder). ``queued``:
+    ``result`` is part of a rebuild still going on (serve); what it has not reached shows as queued."""
     out = Path(out)
     writer = OutputFolder(out, project).check()
     if not os.path.lexists(out):
@@ -303,7 +308,7 @@ def write_preview(out: str | Path, result: BuildResult | None = None, error: Bas
     manifest = Manifest(out)
     budget = PixelBudget()
     cards = [_card(out, writer, name, state, manifest.outputs.get(name, {}), manifest, budget)
-             for name, state in _names(out, manifest, result)]
+             for name, state in _names(out, manifest, result, queued)]
     keep = {str(e.get("sha256")) for e in manifest.outputs.values()} | {c.thumbs[0].split("/")[1]
                                                                         for c in cards if c.thumbs}
     for entry in os.scandir(folder):  # thumbnails of PDFs that are gone
@@ -312,9 +317,8 @@ def write_preview(out: str | Path, result: BuildResult | None = None, error: Bas
     root = os.path.realpath(root or os.getcwd())
     noted = {w for c in cards for w in c.warnings}
     loose = [_problem(w, root) for w in (result.warnings if result else []) if str(w) not in noted]
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     source = read_regular(Path(__file__).parent / "contact_sheet.html.j2", 1024 * 1024).decode("utf-8")
-    html = env.from_string(source).render(
+    html = _sheet_template(source).render(
         version=__version__, title=title or out.resolve().parent.name, groups=_groups(cards), cards=cards,
         failures=_failures(result, error, root), stopped=error is not None, warnings=loose, short=lambda t: _short(t, root),
         size=_size, total_pages=sum(c.pages for c in cards), total_bytes=sum(c.bytes for c in cards),
@@ -326,6 +330,16 @@ def write_preview(out: str | Path, result: BuildResult | None = None, error: Bas
     _check_ours(sheet)
     writer.write(SHEET, html.encode("utf-8"), True)
     return sheet
+
+
+@functools.lru_cache(maxsize=2)
+def _sheet_template(source: str):
+    """The contact sheet's template, compiled once per text (serve writes the sheet after every
+    step of a rebuild; compiling it costs more than rendering it)."""
+    import jinja2
+
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return env.from_string(source)
 
 
 def _check_ours(sheet: Path) -> None:
@@ -356,16 +370,20 @@ class Preview:
         return self.request.project if self.request is not None else None
 
 
-def build_and_preview(prepare: Callable[[], Any], out: Path, catch_all: bool = False, **options) -> Preview:
+def build_and_preview(prepare: Callable[[], Any], out: Path, catch_all: bool = False, earlier: BuildResult | None = None,
+                      queued: bool = False, **options) -> Preview:
     """Build, then write the thumbnails and the contact sheet.
 
     ``prepare()`` gives the :class:`~wildpress.request.BuildRequest` and is called every time, so
     an edited project file is read again; ``out`` is where the sheet goes when it fails. An error
     that stops the build (a project file or data error) is shown on the sheet and returned, not
     raised; with ``catch_all`` so is anything unexpected (``wildpress serve`` never stops on one).
-    ``options`` go to :func:`wildpress.build.build` (progress, on_output).
+    ``options`` go to :func:`wildpress.build.build` (progress, on_output). ``earlier``: what the
+    steps of the same rebuild before this one made (serve's rounds), shown with this build's
+    result; ``queued``: more steps follow (see :func:`write_preview`).
     """
     from ..build import build
+    from .rounds import merged
 
     done = Preview(Path(out))
     try:
@@ -381,7 +399,8 @@ def build_and_preview(prepare: Callable[[], Any], out: Path, catch_all: bool = F
     project = done.project
     title = (project.brand.name or project.root.name) if project is not None else Path.cwd().name
     explicit = done.request.out_explicit if done.request is not None else True
-    done.sheet = write_preview(done.out, done.result, done.error, title=title,
+    shown = merged(earlier, done.result) if done.error is None else done.result
+    done.sheet = write_preview(done.out, shown, done.error, title=title, queued=queued,
                                root=project.root if project is not None else None,
                                project=done.request.root if done.request is not None and not explicit else None)
     return done

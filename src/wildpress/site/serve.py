@@ -7,8 +7,13 @@ addressed to it by name (Host header) and sends strict security headers. ``/`` i
 sheet with a small script added that polls ``/__version`` (with this run's token) and reloads
 the page when a rebuild has finished. The main thread watches the species data, the layouts, the fonts, the brand logo and
 the project file (:mod:`watchfiles`) and runs the build again on every change; the build is
-incremental, so only what changed renders. A bad edit never stops the server: the error shows
-on the page, with file and line, and watching goes on. Ctrl-C stops cleanly.
+incremental, so only what changed renders, and what the page shows renders first (the page
+tells the server which cards are on screen; :mod:`wildpress.site.rounds` orders the steps, each
+a narrowed copy of the one build request): the page reloads with it, the rest follows step by
+step and the page updates as each lands. The render workers are the process's pool
+(:mod:`wildpress.runner.pool`), started once and warm for every edit after. A bad edit never
+stops the server: the error shows on the page, with file and line, above the last good pages,
+and watching goes on. Ctrl-C stops cleanly.
 """
 
 from __future__ import annotations
@@ -171,9 +176,11 @@ def serve(prepare: Callable[[], Any], out: Path, port: int = 8000, echo: Callabl
                 changes |= watcher.changes.get_nowait()
             names = sorted({os.path.relpath(p, root) for _, p in changes})
             echo("changed: " + ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else ""))
-            with live.lock:
-                live.building = True
-            done = _round(prepare, live.out, echo, progress, options)
+            live.started()
+            done = _edit_round(prepare, live, watcher, {os.path.abspath(p) for _, p in changes}, root, echo,
+                               progress, options)
+            if done is None:
+                continue  # another edit came in mid-way: a new round starts with it
             live.finished(done.out)
             watcher.retarget(watch_targets(done, root))  # the project file may name other folders now
     except KeyboardInterrupt:
@@ -201,13 +208,51 @@ def _stop_on_signals() -> Callable[[], None]:
     return lambda: [signal.signal(sig, handler) for sig, handler in old.items()] and None
 
 
-def _round(prepare, out: Path, echo, progress, options) -> Preview:
-    """One build and its sheet; never raises for a bad edit (only Ctrl-C goes through)."""
+def _edit_round(prepare, live: Live, watcher: Watcher, changed: set[str], root: Path, echo, progress,
+                options) -> Preview | None:
+    """The rebuild after an edit, in the order of :mod:`.rounds`: what the page shows first (the
+    page reloads with it), then species by species (the sheet updated after each), then the
+    whole request. Every step is a narrowed copy of the one build request, built by the same
+    :func:`build_and_preview`; the workers stay the process's warm pool throughout. None: an
+    edit came in before the round was over (the caller starts the next round with it)."""
+    from ..runner import pool
+    from ..runner.manifest import Manifest
+    from . import rounds
+
+    try:
+        request = prepare()
+        recorded = Manifest(Path(request.out_dir)).outputs
+    except Exception:  # noqa: BLE001 - the whole build says what is wrong, on the sheet
+        return _round(prepare, live.out, echo, progress, options)
+    jobs = request.jobs or pool.default_jobs()
+    first = rounds.first_step(request, recorded, live.viewing)
+    steps = ([first] if first is not None else []) + rounds.species_steps(request, recorded, changed, root, jobs)
+    total = None
+    for number, step in enumerate(steps):
+        done = build_and_preview(lambda step=step: step, live.out, catch_all=True, earlier=total, queued=True,
+                                 **options)
+        if done.error is not None or done.result is None:
+            break  # e.g. invalid data: the whole build below says so
+        total = rounds.merged(total, done.result)
+        if done.result.outputs or done.result.failures:
+            live.finished(done.out, building=True)  # the page reloads with what is new; the rest follows
+            if number == 0 and first is not None:
+                echo("shown first: " + ", ".join(o.path.name for o in done.result.outputs)
+                     + f" ({done.result.seconds:.1f} s)")
+        if not watcher.changes.empty():
+            return None
+    return _round(prepare, live.out, echo, progress, options, earlier=total)
+
+
+def _round(prepare, out: Path, echo, progress, options, earlier=None) -> Preview:
+    """One build and its sheet (``earlier``: what the steps of this round before it made);
+    never raises for a bad edit (only Ctrl-C goes through)."""
     from ..runner.progress import summary
+    from .rounds import merged
 
     report = progress() if progress else None
     try:
-        done = build_and_preview(prepare, out, catch_all=True, progress=report,
+        done = build_and_preview(prepare, out, catch_all=True, earlier=earlier, progress=report,
                                  on_output=report.output if report else None, **options)
     except WildpressError as exc:  # the sheet itself could not be written (e.g. a foreign index.html)
         echo(f"error: {exc}")
@@ -220,5 +265,5 @@ def _round(prepare, out: Path, echo, progress, options) -> Preview:
     if done.result is not None:
         for failure in done.result.failures:
             echo(f"error: {failure.message}")
-        echo(summary(done.result) + f"; contact sheet {done.sheet}")
+        echo(summary(merged(earlier, done.result)) + f"; contact sheet {done.sheet}")
     return done

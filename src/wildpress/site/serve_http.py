@@ -34,43 +34,15 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from ..errors import UsageError, WildpressError
 from ..safety.confine import Refused
 from ..oscompat import open_nofollow, opened_path
+from .live_snippet import LIVE_SNIPPET, WAITING
 from .page_view import VIEW_IMAGE, ViewBudget, page_html, render_view
 from .preview import GENERATOR_MARK, PREVIEW_FOLDER, SHEET
 
 HOST = "127.0.0.1"
 MAX_SHEET_BYTES = 64 * 1024 * 1024
+LONG_POLL_S = 20  # the reload poll is answered at once on a change, else after this
 THUMBNAIL = re.compile(r"[0-9a-f]{64}/page-[0-9]{3,6}\.png")
 TYPES = {".pdf": "application/pdf", ".png": "image/png"}
-
-LIVE_SNIPPET = """
-<div id="wp-live" role="status" hidden></div>
-<style nonce="{nonce}">#wp-live{{position:fixed;right:18px;bottom:18px;z-index:9;background:#1d2521;color:#f3f0e8;
-padding:8px 16px;border-radius:999px;font:13px/1.4 system-ui,sans-serif;box-shadow:0 4px 14px rgba(0,0,0,.25)}}
-#wp-live.off{{background:#a3261c}}</style>
-<script nonce="{nonce}">(function () {{
-  var seen = {version}, box = document.getElementById("wp-live");
-  function show(text, off) {{ box.hidden = !text; box.textContent = text || ""; box.className = off ? "off" : ""; }}
-  function poll() {{
-    fetch("/__version?token={token}", {{cache: "no-store"}}).then(function (r) {{ return r.json(); }}).then(function (d) {{
-      if (d.version !== seen) {{ location.reload(); return; }}
-      show(d.building ? "Rebuilding\\u2026" : "", false);
-      setTimeout(poll, 400);
-    }}).catch(function () {{ show("wildpress serve is not running", true); setTimeout(poll, 2000); }});
-  }}
-  setTimeout(poll, 400);
-  document.querySelectorAll("article[data-output] .sheets a[href*='#page=']").forEach(function (a) {{
-    var name = a.closest("article").getAttribute("data-output"), page = a.getAttribute("href").split("#page=")[1];
-    a.href = "/__view?output=" + encodeURIComponent(name) + "&page=" + page + "&zoom=100";  // the page view
-  }});
-}})();</script>
-<a id="wp-import" href="/__import?token={token}">Import a table</a>
-<style nonce="{nonce}">#wp-import{{position:fixed;left:18px;bottom:18px;z-index:9;background:#f3f0e8;color:#1f5a3c;
-padding:6px 14px;border-radius:999px;font:13px/1.4 system-ui,sans-serif;border:1px solid #1f5a3c}}</style>
-"""
-
-WAITING = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Building…</title>
-<style nonce="{nonce}">body{{font:16px system-ui,sans-serif;background:#f3f0e8;color:#1d2521;padding:40px}}</style></head>
-<body><p>Building… this page reloads when the contact sheet is ready.</p></body></html>"""
 
 CSP = ("default-src 'self'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; img-src 'self'; "
        "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
@@ -85,13 +57,32 @@ class Live:
     building: bool = True
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24))  # this run's, for /__version
     lock: threading.Lock = field(default_factory=threading.Lock)
+    changed: threading.Condition = field(init=False)  # notified when version or building change
+    viewing: tuple[str, ...] = ()  # the outputs the page last said were on screen, first first
     views: ViewBudget = field(default_factory=ViewBudget)  # page views rendered since the last build
     _pdfs: tuple = (None, {})  # (manifest's lstat key, {output name: sha256}) last read
 
-    def finished(self, out: Path) -> None:
+    def __post_init__(self) -> None:
+        self.changed = threading.Condition(self.lock)
+
+    def finished(self, out: Path, building: bool = False) -> None:
+        """A new contact sheet is there (``building``: and the rebuild goes on): pages reload."""
         with self.lock:
-            self.out, self.version, self.building = out, self.version + 1, False
+            self.out, self.version, self.building = out, self.version + 1, building
+            self.changed.notify_all()
         self.views.renew()
+
+    def started(self) -> None:
+        with self.lock:
+            self.building = True
+            self.changed.notify_all()
+
+    def wait(self, version: int, building: str, seconds: float) -> tuple[int, bool]:
+        """(version, building) once either differs from what the page shows, or after ``seconds``."""
+        with self.lock:
+            self.changed.wait_for(lambda: self.version != version or building not in ("0", "1")
+                                  or self.building != (building == "1"), timeout=seconds)
+            return self.version, self.building
 
     def pdfs(self, out: Path) -> dict[str, str]:
         """The PDFs the manifest of ``out`` records, with their sha256 (read again when it changes)."""
@@ -151,8 +142,12 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         pass  # quiet: the terminal shows builds, not requests
 
+    immutable = False  # set for an answer named by the hash of what it shows (a thumbnail, a page view)
+
     def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-store")  # PDFs and the sheet change in place
+        # PDFs and the sheet change in place; a thumbnail's name holds its PDF's sha256, so the
+        # browser keeps it across the reloads of a rebuild instead of fetching every one again
+        self.send_header("Cache-Control", "private, max-age=86400, immutable" if self.immutable else "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
         if self.nonce:
@@ -200,7 +195,7 @@ class Handler(BaseHTTPRequestHandler):
         return self._send(image, "image/png", body)
 
     def _answer(self, body: bool) -> None:
-        self.nonce = ""  # set by an HTML page only
+        self.nonce, self.immutable = "", False  # set by an HTML page, a thumbnail only
         if (self.headers.get("Host") or "").strip().lower() not in self.hosts:
             return self._text(HTTPStatus.MISDIRECTED_REQUEST, "wrong Host: wildpress serve answers only "
                               + ", ".join(sorted(self.hosts)), body)
@@ -212,8 +207,16 @@ class Handler(BaseHTTPRequestHandler):
         with self.live.lock:
             version, out, building = self.live.version, self.live.out, self.live.building
         if path == "/__version":
-            if parse_qs(parts.query).get("token") != [self.live.token]:
+            asked = parse_qs(parts.query)
+            if asked.get("token") != [self.live.token]:
                 return self._text(HTTPStatus.FORBIDDEN, "forbidden: this needs the token of this run", body)
+            recorded = self.live.pdfs(out)
+            shown = tuple(n for n in asked.get("v", [])[:8] if n in recorded)
+            if shown:
+                self.live.viewing = shown
+            seen = (asked.get("seen") or [""])[0]
+            if seen.isdigit() and len(seen) < 12:  # the page's long poll: wait for a change
+                version, building = self.live.wait(int(seen), (asked.get("building") or [""])[0], LONG_POLL_S)
             data = ('{"version": %d, "building": %s}' % (version, "true" if building else "false")).encode()
             return self._send(data, "application/json", body)
         if path in ("/", "/" + SHEET):
@@ -227,7 +230,7 @@ class Handler(BaseHTTPRequestHandler):
             return self._file(out, [name], body)
         prefix = PREVIEW_FOLDER + "/"
         if name.startswith(prefix) and THUMBNAIL.fullmatch(name[len(prefix):]):
-            return self._file(out, name.split("/"), body)
+            return self._file(out, name.split("/"), body, immutable=True)
         view = VIEW_IMAGE.fullmatch(name[len(prefix):]) if name.startswith(prefix) else None
         if view:
             return self._view_image(out, view, body)
@@ -261,7 +264,7 @@ class Handler(BaseHTTPRequestHandler):
             why = f"could not render the page view: {exc}"
         if why is not None:
             return self._text(HTTPStatus.NOT_FOUND, f"not found: {why}", body)
-        return self._file(out, [PREVIEW_FOLDER, digest, view.group(0).split("/")[1]], body)
+        return self._file(out, [PREVIEW_FOLDER, digest, view.group(0).split("/")[1]], body, immutable=True)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """The base class's errors (a malformed request, a method other than GET and HEAD) as a
@@ -285,12 +288,13 @@ class Handler(BaseHTTPRequestHandler):
         html = html.replace("</body>", snippet + "</body>") if "</body>" in html else html + snippet
         self._send(html.encode("utf-8"), "text/html; charset=utf-8", body)
 
-    def _file(self, out: Path, parts: list[str], body: bool) -> None:
+    def _file(self, out: Path, parts: list[str], body: bool, immutable: bool = False) -> None:
         fd = _open_inside(out, parts)
         if fd is None:
             return self._text(HTTPStatus.NOT_FOUND, "not found", body)
         with os.fdopen(fd, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
+            self.immutable = immutable
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", TYPES[os.path.splitext(parts[-1])[1].lower()])
             self.send_header("Content-Length", str(size))

@@ -1,0 +1,74 @@
+"""`wildpress serve` rebuilds what is on screen first (issue 19): the steps of a round are narrowed
+copies of the one build request, and together they make exactly what the whole request makes."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import SAMPLES, without_photo
+from wildpress.build import build
+from wildpress.request import assemble
+from wildpress.runner.manifest import Manifest
+from wildpress.site import rounds
+
+
+@pytest.fixture
+def restyled(tmp_path, monkeypatch):
+    """Two species without photos, a layout of the project's own at A4 and US Letter: 4 outputs."""
+    species = tmp_path / "data" / "species"
+    species.mkdir(parents=True)
+    for name in ("red-fox", "amur-leopard"):
+        (species / f"{name}.yaml").write_text(without_photo((SAMPLES / f"{name}.yaml").read_text("utf-8")), "utf-8")
+    mine = tmp_path / "layouts" / "mine"
+    mine.mkdir(parents=True)
+    (mine / "layout.yaml").write_text("name: mine\ndescription: restyled\nkind: document\nextends: factsheet\n"
+                                      "styles: [mine.css]\n", "utf-8")
+    (mine / "mine.css").write_text(".species-name { letter-spacing: 0.01em; }\n", "utf-8")
+    (tmp_path / "wildpress.yaml").write_text("species: [data/species]\nout: out\noutputs:\n"
+                                             "  - {layout: mine, sizes: [A4, letter]}\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    request = assemble(jobs=2)
+    assert len(build(request).outputs) == 4
+    return tmp_path, request
+
+
+def test_the_steps_build_the_shown_output_first_then_the_rest_and_the_whole_request_nothing(restyled):
+    root, request = restyled
+    (root / "layouts" / "mine" / "mine.css").write_text(".species-name { letter-spacing: 0.02em; }\n", "utf-8")
+    recorded = Manifest(root / "out").outputs
+    first = rounds.first_step(request, recorded, ("nothing.pdf", "red-fox-mine-letter.pdf", "red-fox-mine-a4.pdf"))
+    assert first.only == ("red-fox",) and first.outputs[0].sizes == ("letter",)
+    shown = build(first)
+    assert [o.path.name for o in shown.outputs] == ["red-fox-mine-letter.pdf"] and not shown.up_to_date
+    total = shown
+    species_file = str(root / "data" / "species" / "red-fox.yaml")
+    steps = rounds.species_steps(request, recorded, {species_file}, root, jobs=1)
+    assert [s.only for s in steps] == [("red-fox",), ("amur-leopard",)]  # the edited species first
+    for step in steps:
+        total = rounds.merged(total, build(step))
+    assert sorted(o.path.name for o in total.outputs) == sorted(recorded)  # each built once
+    assert total.up_to_date == [] and total.failures == []
+    assert build(request).outputs == []  # the whole request finds everything up to date
+    assert sorted(recorded) == sorted(Manifest(root / "out").outputs)  # no step forgot another's outputs
+
+
+def test_nothing_viewed_or_a_narrowed_request_has_no_first_step(restyled):
+    root, request = restyled
+    recorded = Manifest(root / "out").outputs
+    assert rounds.first_step(request, recorded, ()) is None
+    assert rounds.first_step(request, recorded, ("../wildpress.yaml",)) is None
+    assert rounds.first_step(request.replace(only=("red-fox",)), recorded, ("red-fox-mine-a4.pdf",)) is None
+    assert rounds.species_steps(request.replace(only=("red-fox",)), recorded, set(), root, 2) == []
+    steps = rounds.species_steps(request, recorded, set(), root, jobs=2)  # 2 outputs a species, 4 a step
+    assert [s.only for s in steps] == [("amur-leopard", "red-fox")]
+
+
+def test_a_failure_in_two_steps_is_listed_once(restyled):
+    root, request = restyled
+    (root / "layouts" / "mine" / "mine.css").write_text(".species-name { font-sise: 3pt; }\n", "utf-8")
+    recorded = Manifest(root / "out").outputs
+    first = build(rounds.first_step(request, recorded, ("red-fox-mine-a4.pdf",)), raise_errors=False)
+    rest = build(request.replace(only=("red-fox",)), raise_errors=False)
+    total = rounds.merged(first, rest)
+    assert sorted(f.label for f in total.failures) == ["red-fox / mine / A4", "red-fox / mine / US Letter"]
+    assert all("mine/mine.css:1:" in f.message for f in total.failures)
