@@ -67,6 +67,20 @@ def test_the_photos_benchmark_runs(tmp_path):
     assert "smaller" in out and "cold" in out and FIGURE.search(out), out
 
 
+@pytest.mark.slow
+def test_the_sheet_parts_benchmark_prints_the_map_and_qr_cost(tmp_path):
+    out = run_benchmark(tmp_path, "sheet_parts.py", "--docs", "1", "--repeat", "1", "--cold-pictures")
+    assert re.search(r"the range map costs -?\d+\.\d %", out) and re.search(r"the QR code costs -?\d+\.\d %", out), out
+    assert "parsed pictures forgotten" in out, out
+
+
+@pytest.mark.slow
+def test_the_typst_benchmark_prints_the_ratio(tmp_path):
+    pytest.importorskip("typst", reason="Typst is not installed (pip install .[bench])")
+    out = run_benchmark(tmp_path, "typst_factsheets.py", "--docs", "2", "--repeat", "1")
+    assert re.search(r"wildpress / Typst: .*\d x", out) and "no-op rebuild" in out, out
+
+
 def test_a_run_that_measured_nothing_stops_the_benchmark():
     sys.path.insert(0, str(BENCHMARKS))
     try:
