@@ -46,9 +46,11 @@ VARIABLES = [
        "{% for kind, url in qr.links(species.links) %}…{% endfor %}"),
     _e("qr.size", "The side in mm a code for url needs: its design size, larger for a long url, at most the largest.",
        "{% set qr_mm = qr.size(url, 17, 26) %}"),
-    _e("qr.svg", "The code as inline SVG, size_mm square.", "{{ qr.svg(url, qr_mm) }}"),
+    _e("qr.svg", "The code, size_mm square, as an <img class=\"wp-picture\"> of an SVG drawn once per process "
+       "(style it with img selectors).", "{{ qr.svg(url, qr_mm) }}"),
     _e("maps", "Locator maps of range countries (Natural Earth).", "{{ maps.svg(codes, 80, 40, accent, 'Range') }}"),
-    _e("maps.svg", "A map of the countries as inline SVG, width × height mm, in the accent; '' when none is drawable.",
+    _e("maps.svg", "A map of the countries, width × height mm, in the accent, as an <img class=\"wp-picture\"> of an "
+       "SVG drawn once per process (style it with img selectors); '' when none is drawable.",
        "{% set map_svg = maps.svg(species.range.countries, 86, 44, accent, _('Range')) %}"),
     _e("maps.missing", "The countries too small to show at the map's scale.", "{{ maps.missing(codes) | countries }}"),
     _e("geometry", "Sizes computed in Python (wildpress.layout.geometry), so no size table lives in a template.",
