@@ -126,14 +126,14 @@ def main() -> None:
             proc = serve(project, port, log)
             try:
                 shown, every = measure(proc, port, css, outputs, args.edits, log)
-                log.seek(0)
-                first = [float(m) for m in re.findall(r"^shown first: .* \(([\d.]+) s\)$", log.read(), re.M)]
             finally:
                 proc.send_signal(signal.SIGINT)
                 try:
                     proc.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     proc.kill()
+            log.seek(0)  # serve's output, complete once it has stopped
+            first = [float(m) for m in re.findall(r"^shown first: .* \(([\d.]+) s\)$", log.read(), re.M)]
     print(f"wildpress serve, {outputs} outputs ({args.species} species x A4 and US Letter, "
           f"{'no ' if args.no_photos else ''}photos), a stylesheet edit that changes all {outputs}")
     print(f"  save -> reloaded page, shown preview new: {spread(shown)}")
