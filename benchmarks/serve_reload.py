@@ -9,7 +9,8 @@ of ``mine.css``. `wildpress serve` runs as a user starts it (a fresh process, de
 changes the stylesheet (a letter-spacing every page shows), then measures:
 
 - save -> reloaded page: until the page has reloaded by itself and the thumbnail of the
-  first card on screen is a new image, loaded (a PNG of the edited PDF);
+  first card (scrolled into view: the one looked at) is a new image, loaded (a PNG of
+  the edited PDF);
 - save -> every card updated: until every card on the sheet links new thumbnails (those
   off screen load lazily, when scrolled to).
 
@@ -166,6 +167,7 @@ def measure(proc, port: int, css: Path, outputs: int, edits: int, log) -> tuple[
                 if time.monotonic() > deadline:
                     raise BenchmarkError("the first build did not finish in 600 s")
                 time.sleep(1)
+            page.evaluate("() => document.querySelector('article[data-output]').scrollIntoView()")  # looked at
             shown, every = [], []
             for number in range(1, edits + 1):
                 time.sleep(1.5)  # a designer looks before the next save
