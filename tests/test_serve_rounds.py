@@ -73,3 +73,30 @@ def test_a_failure_in_two_steps_is_listed_once(restyled):
     total = rounds.merged(first, rest)
     assert sorted(f.label for f in total.failures) == ["red-fox / mine / A4", "red-fox / mine / US Letter"]
     assert all("mine/mine.css:1:" in f.message for f in total.failures)
+
+
+def test_an_edit_during_a_round_stops_it_between_steps_and_the_next_round_finishes(restyled, monkeypatch):
+    import queue
+    from types import SimpleNamespace
+
+    from wildpress.site import serve
+    from wildpress.site.serve_http import Live
+
+    root, request = restyled
+    monkeypatch.setattr(rounds, "STEP_OUTPUTS_PER_WORKER", 1)  # a step a species
+    (root / "layouts" / "mine" / "mine.css").write_text(".species-name { letter-spacing: 0.05em; }\n", "utf-8")
+    live = Live(root / "out")
+    live.viewing = ("red-fox-mine-a4.pdf",)
+    pending = queue.Queue()
+    pending.put({("modified", str(root / "layouts" / "mine" / "mine.css"))})  # the designer saved again
+    said = []
+    done = serve._edit_round(lambda: request, live, SimpleNamespace(changes=pending), set(), root, said.append,
+                             None, {})
+    assert done is None and live.version == 1 and live.building  # stopped after the shown output's step
+    assert said == ["shown first: red-fox-mine-a4.pdf" + said[0].split(".pdf", 1)[1]]
+    pending.get_nowait()
+    done = serve._edit_round(lambda: request, live, SimpleNamespace(changes=pending), set(), root, said.append,
+                             None, {})
+    assert done is not None and done.error is None and not done.result.failures
+    assert build(request).outputs == []  # everything made by the two rounds
+    assert "queued" not in (root / "out" / "index.html").read_text("utf-8").split("<main>", 1)[1]
