@@ -208,3 +208,24 @@ def test_the_output_on_screen_is_rebuilt_first_and_the_rest_follows(designer, tm
     said = log.read_text("utf-8")
     assert "shown first: red-fox-mine-a4.pdf" in said, said
     assert "2 built, 0 up to date" in said, said  # each once over the round's steps
+
+
+def test_with_no_card_on_screen_the_next_one_below_is_rebuilt_first(designer, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    port, proc, css = designer
+    leopard = 'article[data-output="amur-leopard-mine-a4.pdf"]'
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 900, "height": 120})  # the sheet's header only
+            page.goto(f"http://127.0.0.1:{port}/")
+            assert page.evaluate(f"document.querySelector('{leopard}').getBoundingClientRect().top") > 120
+            before = page.locator(leopard + " img").first.get_attribute("src")
+            time.sleep(0.5)
+            css.write_text(GOOD_CSS.replace("0.01em", "0.04em"), "utf-8")
+            expect(page.locator(leopard + " img").first).not_to_have_attribute("src", before, timeout=90_000)
+            expect(page.locator("#wp-live")).to_be_hidden(timeout=90_000)
+        finally:
+            browser.close()
+    assert "shown first: amur-leopard-mine-a4.pdf" in (tmp_path / "serve.log").read_text("utf-8")

@@ -137,6 +137,7 @@ class ImportDesk:
         import pypdfium2 as pdfium
 
         from ..build import build
+        from .preview import PDFIUM_LOCK
         from ..request import assemble
 
         files = [Path(p) for p in written][:PREVIEW_CARDS]
@@ -152,15 +153,16 @@ class ImportDesk:
             pdfs += [o.path for o in result.outputs]
         images = []
         for pdf in pdfs:
-            document = pdfium.PdfDocument(str(pdf))
-            try:
-                for index in range(min(len(document), MAX_PREVIEW_IMAGES - len(images))):
-                    picture = document[index].render(scale=PREVIEW_DPI / 72).to_pil()
-                    buffer = io.BytesIO()
-                    picture.save(buffer, "PNG")
-                    images.append(buffer.getvalue())
-            finally:
-                document.close()
+            with PDFIUM_LOCK:  # this runs in a server thread: the main thread may be making thumbnails
+                document = pdfium.PdfDocument(str(pdf))
+                try:
+                    for index in range(min(len(document), MAX_PREVIEW_IMAGES - len(images))):
+                        picture = document[index].render(scale=PREVIEW_DPI / 72).to_pil()
+                        buffer = io.BytesIO()
+                        picture.save(buffer, "PNG")
+                        images.append(buffer.getvalue())
+                finally:
+                    document.close()
         return images
 
     def _save_mapping(self, mapping: dict) -> Path:

@@ -15,14 +15,14 @@ padding:8px 16px;border-radius:999px;font:13px/1.4 system-ui,sans-serif;box-shad
 <script nonce="{nonce}">(function () {{
   var seen = {version}, building = null, box = document.getElementById("wp-live");
   function show(text, off) {{ box.hidden = !text; box.textContent = text || ""; box.className = off ? "off" : ""; }}
-  function viewing() {{  // the outputs on screen, first first: serve rebuilds them before the others
-    var names = [];
+  function viewing() {{  // the outputs on screen, first first (none on screen: the next ones below):
+    var shown = [], below = [];  // serve rebuilds them before the others
     document.querySelectorAll("[data-output]").forEach(function (e) {{
-      var box = e.getBoundingClientRect();
-      if (names.length < 8 && box.bottom > 0 && box.top < innerHeight && box.right > 0 && box.left < innerWidth)
-        names.push("&v=" + encodeURIComponent(e.getAttribute("data-output")));
+      var box = e.getBoundingClientRect(), name = "&v=" + encodeURIComponent(e.getAttribute("data-output"));
+      if (box.bottom > 0 && box.top < innerHeight && box.right > 0 && box.left < innerWidth) shown.push(name);
+      else if (box.top >= innerHeight) below.push(name);
     }});
-    return names.join("");
+    return (shown.length ? shown : below).slice(0, 8).join("");
   }}
   function poll() {{  // answered at once when the state differs from what is shown, else when it changes
     fetch("/__version?token={token}&seen=" + seen + "&building=" + (building ? 1 : building === null ? "" : 0) + viewing(),

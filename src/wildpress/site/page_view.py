@@ -27,7 +27,7 @@ from urllib.parse import quote
 from ..errors import OutputError
 from ..safety.confine import Refused, read_regular
 from ..safety.outputs import OutputFolder
-from .preview import MAX_PAGES, MAX_PDF_BYTES, PREVIEW_FOLDER
+from .preview import MAX_PAGES, MAX_PDF_BYTES, PDFIUM_LOCK, PREVIEW_FOLDER
 
 SCREEN_PPI = 96  # a CSS inch
 DENSITY = 2  # image pixels per CSS pixel
@@ -159,15 +159,16 @@ def _png(data: bytes, page: int, ppi: int) -> bytes:
 
     import pypdfium2 as pdfium
 
-    document = pdfium.PdfDocument(data)
-    try:
-        sheet = document[page - 1]
+    with PDFIUM_LOCK:
+        document = pdfium.PdfDocument(data)
         try:
-            image = sheet.render(scale=ppi / 72).to_pil()
+            sheet = document[page - 1]
+            try:
+                image = sheet.render(scale=ppi / 72).to_pil()
+            finally:
+                sheet.close()
         finally:
-            sheet.close()
-    finally:
-        document.close()
+            document.close()
     buffer = io.BytesIO()
     image.save(buffer, "PNG", compress_level=1)
     return buffer.getvalue()

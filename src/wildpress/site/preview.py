@@ -27,6 +27,7 @@ import os
 import shutil
 import stat
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -52,6 +53,9 @@ MAX_RUN_PIXELS = 150_000_000
 MAX_PDF_BYTES = 512 * 1024 * 1024
 LAST_GOOD = "last good"  # a card whose output failed this time: the previous PDF, kept and shown
 QUEUED = "queued"  # serve, mid-rebuild: an output not looked at yet (its last PDF shown until then)
+# pdfium is not thread-safe, and serve renders in its server threads too (page views, import
+# previews) while the main thread makes thumbnails: every use of it in this process holds this.
+PDFIUM_LOCK = threading.RLock()
 SHOWN_PAGES = 12  # thumbnails shown on a card; the others are a link away ("+ 40 more pages")
 
 
@@ -123,11 +127,12 @@ def thumbnails(pdf: Path, digest: str, writer: OutputFolder, budget: PixelBudget
     data = read_regular(writer.target(pdf.name), MAX_PDF_BYTES)
     work = Path(tempfile.mkdtemp(prefix=f".{digest}.", suffix=".part", dir=writer.target(PREVIEW_FOLDER)))
     try:
-        document = pdfium.PdfDocument(data)
-        try:
-            meta = _render_pages(document, work, budget)
-        finally:
-            document.close()
+        with PDFIUM_LOCK:
+            document = pdfium.PdfDocument(data)
+            try:
+                meta = _render_pages(document, work, budget)
+            finally:
+                document.close()
         (work / "meta.json").write_bytes(json_bytes(json.dumps(meta, ensure_ascii=False)))
         writer.remove_tree(f"{PREVIEW_FOLDER}/{digest}")  # a half-made folder of an earlier, killed run
         os.replace(work, target)

@@ -29,7 +29,7 @@ from ..jobs import BuildResult
 from ..request import BuildRequest
 
 MAX_STEP_SPECIES = 8  # species in one background step at most
-STEP_OUTPUTS_PER_WORKER = 2  # fewer: more time spent between steps; more: a new edit waits longer
+STEP_OUTPUTS_PER_WORKER = 3  # fewer: more time spent between steps; more: a new edit waits longer
 
 
 def _parts(entry: dict) -> tuple[str, str, str] | None:
