@@ -66,6 +66,26 @@ def designer(tmp_path):
         log.close()
 
 
+def _settle(page, port: int, timeout: float = 90) -> None:
+    """Wait until serve's round is over (a round reloads the page after each of its steps) and the
+    page has reloaded with its last sheet: what is asserted next is not a page mid-reload."""
+    import json
+    import re
+    import urllib.request
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as answer:
+        token = re.search(r"/__version\?token=([A-Za-z0-9_-]+)", answer.read().decode("utf-8")).group(1)
+    deadline = time.monotonic() + timeout
+    while True:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/__version?token={token}", timeout=5) as answer:
+            if not json.load(answer)["building"]:
+                break
+        assert time.monotonic() < deadline, "serve's round did not end"
+        time.sleep(0.1)
+    time.sleep(1)  # the page's poll is answered at once on the last sheet, and the page reloads
+    page.wait_for_load_state("load")
+
+
 def _images_loaded(page, timeout: float = 30) -> list[int]:
     """The natural width of every preview image on the page once all have finished loading (0: one
     did not load). Polled from here: the page's Content-Security-Policy forbids evaluated scripts."""
@@ -96,6 +116,7 @@ def test_a_css_mistake_keeps_the_last_good_pages_under_the_error(designer, tmp_p
             css.write_text(".species-name { font-sise: 3pt; }\n", "utf-8")  # the designer's typo
             failure = page.locator("#failures")
             expect(failure).to_contain_text("mine/mine.css:1:", timeout=90_000)
+            _settle(page, port)
             expect(failure).to_contain_text("font-sise")
             expect(page.locator(".empty")).to_have_count(0)  # never "No outputs yet"
             expect(page.locator(fox + " .badge")).to_contain_text("last good")
@@ -109,6 +130,7 @@ def test_a_css_mistake_keeps_the_last_good_pages_under_the_error(designer, tmp_p
 
             css.write_text(GOOD_CSS.replace("0.01em", "0.02em"), "utf-8")  # fixed
             expect(page.locator("#failures")).to_have_count(0, timeout=90_000)
+            _settle(page, port)
             expect(page.locator(fox + " .badge")).to_have_text("built now")
             assert page.locator("article img").count() == 4
         finally:
