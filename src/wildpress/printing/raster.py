@@ -12,10 +12,14 @@ document past :data:`MAX_DOCUMENT_PIXELS` is refused with the figure and what to
 from __future__ import annotations
 
 import io
+import threading
 from dataclasses import dataclass
 
 from ..errors import RenderError
 
+# pdfium is not thread-safe, and serve renders in its server threads too (page views, import
+# previews) while the main thread makes thumbnails and PNGs: every use of it in this process holds this.
+PDFIUM_LOCK = threading.RLock()
 MAX_DOCUMENT_PIXELS = 150_000_000  # an A0 poster at 300 ppi is 139 MP; more is a typo (--ppi 3000) or an attack
 DEFAULT_PPI = 150.0  # paper sizes without a screen ppi of their own
 
@@ -83,10 +87,15 @@ def _draw(page, ppi: float, inset: float) -> "object":
 def pdf_to_pngs(data: bytes, ppi: float, source: str, inset: float = 0.0) -> list[Raster]:
     """Every page of the PDF ``data`` as a PNG at ``ppi``; ``source`` names the document in messages,
     ``inset`` (points) is cut off each edge of a page without a TrimBox of its own."""
-    import pypdfium2 as pdfium
-
     if not 1 <= ppi <= 2400:
         raise RenderError(f"{source}: {ppi:g} ppi is outside 1..2400")
+    with PDFIUM_LOCK:
+        return _pdf_to_pngs(data, ppi, source, inset)
+
+
+def _pdf_to_pngs(data: bytes, ppi: float, source: str, inset: float) -> list[Raster]:
+    import pypdfium2 as pdfium
+
     document = pdfium.PdfDocument(data)
     try:
         _check_pixels(document, ppi, source, inset)

@@ -137,7 +137,7 @@ class ImportDesk:
         import pypdfium2 as pdfium
 
         from ..build import build
-        from .preview import PDFIUM_LOCK
+        from ..printing.raster import PDFIUM_LOCK
         from ..request import assemble
 
         files = [Path(p) for p in written][:PREVIEW_CARDS]

@@ -27,7 +27,8 @@ from urllib.parse import quote
 from ..errors import OutputError
 from ..safety.confine import Refused, read_regular
 from ..safety.outputs import OutputFolder
-from .preview import MAX_PAGES, MAX_PDF_BYTES, PDFIUM_LOCK, PREVIEW_FOLDER
+from ..printing.raster import PDFIUM_LOCK
+from .preview import MAX_PAGES, MAX_PDF_BYTES, PREVIEW_FOLDER
 
 SCREEN_PPI = 96  # a CSS inch
 DENSITY = 2  # image pixels per CSS pixel

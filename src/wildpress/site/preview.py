@@ -27,7 +27,6 @@ import os
 import shutil
 import stat
 import tempfile
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -40,6 +39,7 @@ from ..runner.manifest_check import HEX64
 from ..safety.outputs import OutputFolder, json_bytes
 from ..safety.confine import Refused, read_regular
 from ..runner.manifest import Manifest
+from ..printing.raster import PDFIUM_LOCK
 
 PREVIEW_FOLDER = ".wildpress-preview"
 SHEET = "index.html"
@@ -53,9 +53,6 @@ MAX_RUN_PIXELS = 150_000_000
 MAX_PDF_BYTES = 512 * 1024 * 1024
 LAST_GOOD = "last good"  # a card whose output failed this time: the previous PDF, kept and shown
 QUEUED = "queued"  # serve, mid-rebuild: an output not looked at yet (its last PDF shown until then)
-# pdfium is not thread-safe, and serve renders in its server threads too (page views, import
-# previews) while the main thread makes thumbnails: every use of it in this process holds this.
-PDFIUM_LOCK = threading.RLock()
 SHOWN_PAGES = 12  # thumbnails shown on a card; the others are a link away ("+ 40 more pages")
 
 
