@@ -6,21 +6,15 @@ Debian's chromium, driven by Playwright (never `playwright install`: the browser
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES, without_photo
+from servecheck import serving, two_species
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -30,27 +24,10 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _version(port: int) -> int:
-    """The build count, asked as the page asks: with the run's token, which the page carries."""
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as page:
-        token = re.search(r"/__version\?token=([A-Za-z0-9_-]+)", page.read().decode("utf-8")).group(1)
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/__version?token={token}", timeout=2) as answer:
-        return json.load(answer)["version"]
-
-
 @pytest.fixture
 def project(tmp_path):
     """Two species without photos, the fact sheet at A4 only: quick to build."""
-    species = tmp_path / "data" / "species"
-    species.mkdir(parents=True)
-    for name in ("red-fox", "amur-leopard"):
-        (species / f"{name}.yaml").write_text(without_photo((SAMPLES / f"{name}.yaml").read_text("utf-8")), "utf-8")
+    two_species(tmp_path)
     (tmp_path / "wildpress.yaml").write_text(
         "species: [data/species]\nout: out\noutputs:\n  - {layout: factsheet, sizes: [A4]}\n", "utf-8")
     return tmp_path
@@ -59,31 +36,8 @@ def project(tmp_path):
 @pytest.fixture
 def server(project):
     """`wildpress serve` on a free port in a subprocess; stopped with Ctrl-C (SIGINT) afterwards."""
-    port = _free_port()
-    log = open(project / "serve.log", "w+")
-    proc = subprocess.Popen([sys.executable, "-m", "wildpress", "serve", "--port", str(port), "--jobs", "2"],
-                            cwd=project, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
-    deadline = time.monotonic() + 180
-    try:
-        while True:
-            assert proc.poll() is None, (project / "serve.log").read_text()
-            try:
-                if _version(port) >= 1:  # the first build and its contact sheet are done
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "serve did not finish its first build in time"
-            time.sleep(0.3)
+    with serving(project) as (port, proc):
         yield port, proc, project / "serve.log"
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        log.close()
 
 
 def test_serve_shows_every_output_and_follows_edits(project, server, tmp_path):

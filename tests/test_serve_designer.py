@@ -7,6 +7,7 @@ import webbrowser
 
 from click.testing import CliRunner
 
+from servecheck import restyled_project
 from wildpress import oscompat
 from wildpress.errors import UsageError
 
@@ -72,29 +73,11 @@ def test_the_open_flag_reaches_serve(monkeypatch, tmp_path):
     assert CliRunner().invoke(main, ["serve"]).exit_code == 0 and seen["open_browser"] is False
 
 
-def _restyled_project(root):
-    """Two species without photos and a layout of the project's own: the fact sheet and one stylesheet."""
-    from conftest import SAMPLES, without_photo
-
-    species = root / "data" / "species"
-    species.mkdir(parents=True)
-    for name in ("red-fox", "amur-leopard"):
-        (species / f"{name}.yaml").write_text(without_photo((SAMPLES / f"{name}.yaml").read_text("utf-8")), "utf-8")
-    mine = root / "layouts" / "mine"
-    mine.mkdir(parents=True)
-    (mine / "layout.yaml").write_text("name: mine\ndescription: restyled\nkind: document\nextends: factsheet\n"
-                                      "styles: [mine.css]\n", "utf-8")
-    (mine / "mine.css").write_text(".species-name { letter-spacing: 0.01em; }\n", "utf-8")
-    (root / "wildpress.yaml").write_text("species: [data/species]\nout: out\noutputs:\n"
-                                         "  - {layout: mine, sizes: [A4]}\n", "utf-8")
-    return mine / "mine.css"
-
-
 def test_a_failed_output_keeps_its_last_good_card_under_the_escaped_error(tmp_path, monkeypatch):
     from wildpress.cli import main
     from wildpress.runner.manifest import Manifest
 
-    css = _restyled_project(tmp_path)
+    css = restyled_project(tmp_path)
     monkeypatch.chdir(tmp_path)
     assert CliRunner().invoke(main, ["preview", "--jobs", "2"], catch_exceptions=False).exit_code == 0
     sheet = tmp_path / "out" / "index.html"

@@ -7,63 +7,25 @@ Debian's chromium, driven by Playwright, as in tests/test_serve_browser.py.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
 
 import pytest
 
-from conftest import SAMPLES, without_photo
-from test_serve_browser import CHROMIUM, CHROMIUM_ARGS, _free_port, _version
+from servecheck import GOOD_CSS, restyled_project, serving
+from test_serve_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
 
-GOOD_CSS = ".species-name { letter-spacing: 0.01em; }\n"
 
 
 @pytest.fixture
 def designer(tmp_path):
     """A project with a layout of its own (the fact sheet and one stylesheet on top), two species,
     served by `wildpress serve` in a subprocess; stopped with Ctrl-C afterwards."""
-    species = tmp_path / "data" / "species"
-    species.mkdir(parents=True)
-    for name in ("red-fox", "amur-leopard"):
-        (species / f"{name}.yaml").write_text(without_photo((SAMPLES / f"{name}.yaml").read_text("utf-8")), "utf-8")
-    mine = tmp_path / "layouts" / "mine"
-    mine.mkdir(parents=True)
-    (mine / "layout.yaml").write_text("name: mine\ndescription: the fact sheet, restyled\nkind: document\n"
-                                      "extends: factsheet\nstyles: [mine.css]\n", "utf-8")
-    (mine / "mine.css").write_text(GOOD_CSS, "utf-8")
-    (tmp_path / "wildpress.yaml").write_text(
-        "species: [data/species]\nout: out\noutputs:\n  - {layout: mine, sizes: [A4]}\n", "utf-8")
-    port = _free_port()
-    log = open(tmp_path / "serve.log", "w+")
-    proc = subprocess.Popen([sys.executable, "-m", "wildpress", "serve", "--port", str(port), "--jobs", "2"],
-                            cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
-    deadline = time.monotonic() + 180
-    try:
-        while True:
-            assert proc.poll() is None, (tmp_path / "serve.log").read_text()
-            try:
-                if _version(port) >= 1:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "serve did not finish its first build in time"
-            time.sleep(0.3)
-        yield port, proc, mine / "mine.css"
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        log.close()
+    css = restyled_project(tmp_path)
+    with serving(tmp_path) as (port, proc):
+        yield port, proc, css
 
 
 def _settle(page, port: int, timeout: float = 90) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SAMPLES, without_photo
+from servecheck import restyled_project
 from wildpress.build import build
 from wildpress.request import assemble
 from wildpress.runner.manifest import Manifest
@@ -15,17 +15,7 @@ from wildpress.site import rounds
 @pytest.fixture
 def restyled(tmp_path, monkeypatch):
     """Two species without photos, a layout of the project's own at A4 and US Letter: 4 outputs."""
-    species = tmp_path / "data" / "species"
-    species.mkdir(parents=True)
-    for name in ("red-fox", "amur-leopard"):
-        (species / f"{name}.yaml").write_text(without_photo((SAMPLES / f"{name}.yaml").read_text("utf-8")), "utf-8")
-    mine = tmp_path / "layouts" / "mine"
-    mine.mkdir(parents=True)
-    (mine / "layout.yaml").write_text("name: mine\ndescription: restyled\nkind: document\nextends: factsheet\n"
-                                      "styles: [mine.css]\n", "utf-8")
-    (mine / "mine.css").write_text(".species-name { letter-spacing: 0.01em; }\n", "utf-8")
-    (tmp_path / "wildpress.yaml").write_text("species: [data/species]\nout: out\noutputs:\n"
-                                             "  - {layout: mine, sizes: [A4, letter]}\n", "utf-8")
+    restyled_project(tmp_path, sizes="A4, letter")
     monkeypatch.chdir(tmp_path)
     request = assemble(jobs=2)
     assert len(build(request).outputs) == 4
