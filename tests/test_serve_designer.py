@@ -133,6 +133,11 @@ def test_the_reload_poll_records_what_is_viewed_and_waits_for_a_change(tmp_path)
         started = time.monotonic()
         answer = json.loads(get(port, ask + "&seen=1&building=0")[2])  # waits for the next sheet
         assert answer == {"version": 2, "building": True} and 0.4 < time.monotonic() - started < 4
+        digest = json.loads((out / ".wildpress-manifest.json").read_text("utf-8"))["outputs"]["other.pdf"]["sha256"]
+        watched = json.loads(get(port, ask + "&o=other.pdf")[2])  # a page view: its PDF's sha256
+        assert watched == {"version": 2, "building": True, "digest": digest}
+        for name in ("gone.pdf", "../other.pdf", "preview/other.pdf"):  # nothing the manifest does not record
+            assert json.loads(get(port, ask + f"&o={quote(name)}")[2])["digest"] == ""
     finally:
         server.shutdown()
         server.server_close()

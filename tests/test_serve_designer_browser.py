@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from servecheck import GOOD_CSS, restyled_project, serving
+from servecheck import GOOD_CSS, restyled_project, served_version, serving
 from test_serve_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
@@ -210,6 +210,35 @@ def test_with_no_card_on_screen_the_next_one_below_is_rebuilt_first(designer, tm
             css.write_text(GOOD_CSS.replace("0.01em", "0.04em"), "utf-8")
             expect(page.locator(leopard + " img").first).not_to_have_attribute("src", before, timeout=90_000)
             expect(page.locator("#wp-live")).to_be_hidden(timeout=90_000)
+        finally:
+            browser.close()
+    assert "shown first: amur-leopard-mine-a4.pdf" in (tmp_path / "serve.log").read_text("utf-8")
+
+
+def test_a_page_view_reloads_only_when_its_own_output_changed(designer, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    port, proc, css = designer
+    fox = tmp_path / "data" / "species" / "red-fox.yaml"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(f"http://127.0.0.1:{port}/__view?output=amur-leopard-mine-a4.pdf&page=1&zoom=100")
+            before = page.locator("#page").get_attribute("src")
+            page.evaluate("window.wpKept = 1")  # gone if the page reloads
+            version = served_version(port)
+            fox.write_text(fox.read_text("utf-8").replace("to eat later", "to eat later on", 1), "utf-8")
+            deadline = time.monotonic() + 90
+            while served_version(port) == version:  # the red fox rebuilt: a new sheet
+                assert time.monotonic() < deadline, "serve did not rebuild the red fox"
+                time.sleep(0.1)
+            _settle(page, port)  # the leopard's view stays as it was
+            assert page.evaluate("window.wpKept") == 1
+            css.write_text(GOOD_CSS.replace("0.01em", "0.05em"), "utf-8")  # the leopard's PDF changes
+            expect(page.locator("#page")).not_to_have_attribute("src", before, timeout=90_000)
+            assert page.evaluate("window.wpKept") is None
+            assert _natural_width(page, "#page") > 1000
         finally:
             browser.close()
     assert "shown first: amur-leopard-mine-a4.pdf" in (tmp_path / "serve.log").read_text("utf-8")

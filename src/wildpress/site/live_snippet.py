@@ -3,9 +3,24 @@ the page view and the import page; and the page shown while the first build runs
 
 The poll is a long poll (answered when the sheet changes, see
 :meth:`wildpress.site.serve_http.Live.wait`) that tells the server which outputs are on screen
-(``v=``, first first), so it rebuilds those first; scrolling says so again. Every script and
-style carries the page's nonce (the Content-Security-Policy allows nothing else).
+(``v=``, first first), so it rebuilds those first; scrolling says so again. A page view watches
+its one output (``o=``): it is rebuilt first, and the view reloads only when that output's PDF
+changed (the answer carries its sha256), not at every step of a rebuild of the others. Every
+script and style carries the page's nonce (the Content-Security-Policy allows nothing else).
 """
+
+import json
+
+
+def live_snippet(nonce: str, version: int, token: str, watched: str = "", digest: str = "") -> str:
+    """The live part of a page: the contact sheet (``watched`` empty) or the page view of the
+    output ``watched``, whose PDF shown has the sha256 ``digest``."""
+    def script_string(text: str) -> str:  # a JS string literal that cannot end the script element
+        return json.dumps(text).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+    return LIVE_SNIPPET.format(nonce=nonce, version=version, token=token, watched=script_string(watched),
+                               digest=script_string(digest))
+
 
 LIVE_SNIPPET = """
 <div id="wp-live" role="status" hidden></div>
@@ -14,8 +29,10 @@ padding:8px 16px;border-radius:999px;font:13px/1.4 system-ui,sans-serif;box-shad
 #wp-live.off{{background:#a3261c}}</style>
 <script nonce="{nonce}">(function () {{
   var seen = {version}, building = null, box = document.getElementById("wp-live");
+  var watched = {watched}, digest = {digest};  // a page view's output and its PDF's sha256
   function show(text, off) {{ box.hidden = !text; box.textContent = text || ""; box.className = off ? "off" : ""; }}
   function viewing() {{  // the outputs on screen, first first (none on screen: the next ones below):
+    if (watched) return "&v=" + encodeURIComponent(watched);
     var shown = [], below = [];  // serve rebuilds them before the others
     document.querySelectorAll("[data-output]").forEach(function (e) {{
       var box = e.getBoundingClientRect(), name = "&v=" + encodeURIComponent(e.getAttribute("data-output"));
@@ -25,9 +42,11 @@ padding:8px 16px;border-radius:999px;font:13px/1.4 system-ui,sans-serif;box-shad
     return (shown.length ? shown : below).slice(0, 8).join("");
   }}
   function poll() {{  // answered at once when the state differs from what is shown, else when it changes
-    fetch("/__version?token={token}&seen=" + seen + "&building=" + (building ? 1 : building === null ? "" : 0) + viewing(),
+    fetch("/__version?token={token}&seen=" + seen + "&building=" + (building ? 1 : building === null ? "" : 0) + viewing() +
+          (watched ? "&o=" + encodeURIComponent(watched) : ""),
           {{cache: "no-store"}}).then(function (r) {{ return r.json(); }}).then(function (d) {{
-      if (d.version !== seen) {{ location.reload(); return; }}
+      if (d.version !== seen && !(watched && d.digest === digest)) {{ location.reload(); return; }}
+      seen = d.version;
       building = d.building;
       show(d.building ? "Rebuilding\\u2026" : "", false);
       setTimeout(poll, 20);

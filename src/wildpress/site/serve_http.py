@@ -19,6 +19,7 @@ Hardened against a hostile page in the same browser and a hostile output folder:
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -34,7 +35,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from ..errors import UsageError, WildpressError
 from ..safety.confine import Refused
 from ..oscompat import open_nofollow, opened_path
-from .live_snippet import LIVE_SNIPPET, WAITING
+from .live_snippet import WAITING, live_snippet
 from .page_view import VIEW_IMAGE, ViewBudget, page_html, render_view
 from .preview import GENERATOR_MARK, PREVIEW_FOLDER, SHEET
 
@@ -217,7 +218,11 @@ class Handler(BaseHTTPRequestHandler):
             seen = (asked.get("seen") or [""])[0]
             if seen.isdigit() and len(seen) < 12:  # the page's long poll: wait for a change
                 version, building = self.live.wait(int(seen), (asked.get("building") or [""])[0], LONG_POLL_S)
-            data = ('{"version": %d, "building": %s}' % (version, "true" if building else "false")).encode()
+            answer = {"version": version, "building": bool(building)}
+            watched = (asked.get("o") or [""])[0]
+            if watched:  # a page view's output: its PDF's sha256 now ("" when it has none)
+                answer["digest"] = self.live.pdfs(out).get(watched, "") if "/" not in watched else ""
+            data = json.dumps(answer).encode()
             return self._send(data, "application/json", body)
         if path in ("/", "/" + SHEET):
             return self._sheet(out, version, body)
@@ -249,7 +254,7 @@ class Handler(BaseHTTPRequestHandler):
         if html is None:
             self.nonce = ""
             return self._text(HTTPStatus.NOT_FOUND, "not found: this output has no preview yet", body)
-        snippet = LIVE_SNIPPET.format(nonce=self.nonce, version=version, token=self.live.token)
+        snippet = live_snippet(self.nonce, version, self.live.token, name, digest)
         self._send(html.replace("</body>", snippet + "</body>").encode("utf-8"), "text/html; charset=utf-8", body)
 
     def _view_image(self, out: Path, view: re.Match, body: bool) -> None:
@@ -284,7 +289,7 @@ class Handler(BaseHTTPRequestHandler):
             html = WAITING.format(nonce=self.nonce)
         else:
             html = html.replace("<style>", f'<style nonce="{self.nonce}">', 1)  # the sheet's own style
-        snippet = LIVE_SNIPPET.format(nonce=self.nonce, version=version, token=self.live.token)
+        snippet = live_snippet(self.nonce, version, self.live.token)
         html = html.replace("</body>", snippet + "</body>") if "</body>" in html else html + snippet
         self._send(html.encode("utf-8"), "text/html; charset=utf-8", body)
 
