@@ -8,7 +8,7 @@ from typing import Any
 from .. import GENERATOR
 from ..safety.confine import Confinement
 from . import ladder
-from .geometry import TemplateGeometry
+from .geometry import TEMPLATE_GEOMETRY
 
 DEFAULT_ACCENT = "#1f5c3a"  # forest green, when neither an option, the brand nor the species sets one
 
@@ -56,7 +56,7 @@ def template_context(job, settings, confinement: Confinement | None = None, word
         "photos": slots,
         "qr": QRCodes(job.label),
         "maps": RangeMaps(),
-        "geometry": TemplateGeometry(),  # sizes computed in Python (wildpress.layout.geometry)
+        "geometry": TEMPLATE_GEOMETRY,  # sizes computed in Python (wildpress.layout.geometry)
         "page": {"name": job.size.name, "label": job.size.label, "width_mm": job.size.width_mm,
                  "height_mm": job.size.height_mm, "orientation": job.size.orientation,
                  "bleed_mm": float(settings.bleed_mm or 0.0)},

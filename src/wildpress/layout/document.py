@@ -57,8 +57,7 @@ def render_document(renderer, job, settings) -> tuple[bytes, int]:
         last.update(html=html, document=lay_out(html), slots=slots)
         return measure.misfit(last["document"], limit)
 
-    start = job.fit_start if isinstance(job.fit_start, int) and 0 <= job.fit_start < len(rungs) else 0
-    index, problem = ladder.walk(rungs, attempt, start, keep=lambda: dict(last),
+    index, problem = ladder.walk(rungs, attempt, job.fit_start, keep=lambda: dict(last),
                                  restore=lambda kept: (last.clear(), last.update(kept)))
     job.fit_rung = index if index >= 0 else None
     if index < 0:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from markupsafe import Markup
 
@@ -233,22 +234,10 @@ def factsheet_map(page: dict, fit) -> dict:
     return {"width": (page["width_mm"] - FACTSHEET_MARGINS_MM) * 0.482, "height": FACTSHEET_MAP_MM[factsheet_roominess(fit)]}
 
 
-class TemplateGeometry:
-    """The ``geometry`` object templates see: each built-in layout's sizes, from this module."""
+def page_unit(page: dict) -> float:
+    """The poster's unit in mm for ``page`` (the context's ``page``; :func:`poster_unit`)."""
+    return poster_unit(page["width_mm"], page["height_mm"])
 
-    @staticmethod
-    def poster(page: dict, fit, brand_given: bool, title: str, scientific: str) -> PosterGeometry:
-        return poster(page, fit, brand_given, title, scientific)
 
-    @staticmethod
-    def factsheet(page: dict, fit, gallery_count: int) -> FactsheetGeometry:
-        return factsheet(page, fit, gallery_count)
-
-    @staticmethod
-    def factsheet_map(page: dict, fit) -> dict:
-        return factsheet_map(page, fit)
-
-    @staticmethod
-    def unit(page: dict) -> float:
-        """The poster's unit in mm for ``page`` (:func:`poster_unit`)."""
-        return poster_unit(page["width_mm"], page["height_mm"])
+#: The ``geometry`` object templates see: each built-in layout's sizes, from this module.
+TEMPLATE_GEOMETRY = SimpleNamespace(poster=poster, factsheet=factsheet, factsheet_map=factsheet_map, unit=page_unit)

@@ -183,7 +183,7 @@ def walk(ladder: list[Rung], attempt: Callable[[Rung], Any | None], start: int =
     now (the record got shorter), it climbs back until a rung does not fit, and ``restore(state)``
     brings back what ``keep()`` saved after the last attempt that fitted.
     """
-    if not 0 < start < len(ladder):
+    if type(start) is not int or not 0 < start < len(ladder):  # the manifest's word: anything else is the top
         start = 0
     if start and attempt(ladder[start - 1]) is None:
         best, state = start - 1, keep()

@@ -41,11 +41,12 @@ def _parts(entry: dict) -> tuple[str, str, str] | None:
 
 
 def _size_matches(size: str, label: str, orientation: str | None) -> bool:
+    from ..errors import UsageError
     from ..printing.sizes import get_size
 
     try:
         return get_size(size, orientation).label == label
-    except Exception:  # noqa: BLE001 - a size the build will name in its own error
+    except UsageError:  # a size the build will name in its own error
         return False
 
 
