@@ -71,3 +71,21 @@ def test_columns_split_where_the_lengths_balance():
     assert column_split([short, short, long]) == 2
     assert column_split([long, short, short]) == 1
     assert column_split([short] * 4) == 2
+
+
+def test_a_title_with_an_apostrophe_is_escaped_once(tmp_path):
+    """The poster's call to action is a translated (Markup) string holding the name: joining its
+    last words must not make autoescape escape it again."""
+    from markupsafe import Markup, escape
+
+    from conftest import REPO
+    from pdfcheck import reader, text
+    from wildpress import build
+    from wildpress.layout.formatting import no_widow
+
+    joined = no_widow(Markup("Help protect the %s") % "Attenborough's long-beaked echidna")
+    assert isinstance(joined, Markup) and str(escape(joined)).count("&#39;") == 1
+    record = REPO / "tests" / "corpus" / "attenboroughs-long-beaked-echidna.yaml"
+    result = build([record], ["poster"], ["letter"], tmp_path, project_dir=REPO)
+    said = text(reader(result.outputs[0].path))
+    assert "Help protect the Attenborough's" in said and "&#39;" not in said

@@ -283,7 +283,10 @@ def no_widow(text: str) -> str:
     words = text.rsplit(" ", 2)
     if len(words) < 3 or len(words[-1]) > 8:
         return text
-    return f"{words[0]} {words[1]}{NBSP}{words[2]}"
+    joined = f"{words[0]} {words[1]}{NBSP}{words[2]}"
+    # A translated title is Markup (its names escaped once): joined, it stays Markup, or
+    # autoescape would escape it again ("Attenborough&#39;s" printed on the page).
+    return Markup(joined) if isinstance(text, Markup) else joined
 
 
 def column_split(sections: list[str]) -> int:
