@@ -85,3 +85,21 @@ def serving(project: Path, first_build_s: float = 180):
                 proc.kill()
                 proc.wait()
         log.close()
+
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's, driven by Playwright (no browser download)
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@contextlib.contextmanager
+def browser_page(width: int = 1280, height: int = 900):
+    """A page of headless chromium with a ``width`` × ``height`` viewport; the browser closed after."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser.new_page(viewport={"width": width, "height": height})
+        finally:
+            browser.close()

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from test_benchmarks import run_benchmark
-from test_serve_browser import CHROMIUM
+from servecheck import CHROMIUM
 
 
 @pytest.mark.slow
